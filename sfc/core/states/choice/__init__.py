@@ -1,0 +1,1 @@
+"""The Choice state: its rules and the state itself."""
