@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Mapping
 from typing import Final
 
@@ -18,9 +19,25 @@ class Scope:
 
     The context object (``$$`` in JSONPath, ``$states.context`` in JSONata) is built only
     when an expression reads it, since most states never do.
+
+    Attributes:
+        now: The current time (seconds since the Unix epoch) as the interpreter was told
+            it; expressions that read the clock (JSONata ``$now()``) must use this.
+        seed: Seeds :attr:`random`, so that ``States.UUID``, ``States.MathRandom``,
+            ``$uuid()`` and ``$random()`` give the same values when a flow is replayed.
     """
 
-    __slots__ = ("_context", "_make_context", "error_output", "input", "result", "variables")
+    __slots__ = (
+        "_context",
+        "_make_context",
+        "_random",
+        "error_output",
+        "input",
+        "now",
+        "result",
+        "seed",
+        "variables",
+    )
 
     def __init__(
         self,
@@ -30,6 +47,8 @@ class Scope:
         input: Json = ABSENT,
         result: Json = ABSENT,
         error_output: Json = ABSENT,
+        now: float = 0.0,
+        seed: str = "",
     ) -> None:
         self.variables = variables
         self._make_context = context
@@ -37,6 +56,16 @@ class Scope:
         self.input = input
         self.result = result
         self.error_output = error_output
+        self.now = now
+        self.seed = seed
+        self._random: random.Random | None = None
+
+    @property
+    def random(self) -> random.Random:
+        """A random source seeded from :attr:`seed`: deterministic, never the OS's."""
+        if self._random is None:
+            self._random = random.Random(self.seed)
+        return self._random
 
     @property
     def context(self) -> Json:
@@ -77,8 +106,11 @@ class Scope:
             input=self.input,
             result=result,
             error_output=error_output,
+            now=self.now,
+            seed=self.seed,
         )
         copy._context = self._context
+        copy._random = self._random
         return copy
 
 
