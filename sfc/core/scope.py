@@ -23,8 +23,9 @@ class Scope:
     Attributes:
         now: The current time (seconds since the Unix epoch) as the interpreter was told
             it; expressions that read the clock (JSONata ``$now()``) must use this.
-        seed: Seeds :attr:`random`, so that ``States.UUID``, ``States.MathRandom``,
-            ``$uuid()`` and ``$random()`` give the same values when a flow is replayed.
+        seed: Seeds :attr:`random` (a string, or a tuple turned into one when first
+            needed), so that ``States.UUID``, ``States.MathRandom``, ``$uuid()`` and
+            ``$random()`` give the same values when a flow is replayed.
     """
 
     __slots__ = (
@@ -48,7 +49,7 @@ class Scope:
         result: Json = ABSENT,
         error_output: Json = ABSENT,
         now: float = 0.0,
-        seed: str = "",
+        seed: str | tuple[object, ...] = "",
     ) -> None:
         self.variables = variables
         self._make_context = context
@@ -64,7 +65,8 @@ class Scope:
     def random(self) -> random.Random:
         """A random source seeded from :attr:`seed`: deterministic, never the OS's."""
         if self._random is None:
-            self._random = random.Random(self.seed)
+            seed = self.seed
+            self._random = random.Random(seed if isinstance(seed, str) else repr(seed))
         return self._random
 
     @property

@@ -65,22 +65,22 @@ def _compile(template: Json, pointer: str) -> Evaluator:
 
 
 def _compile_object(template: dict[str, Json], pointer: str) -> Evaluator:
-    constants: dict[str, Json] = {}
-    dynamic: list[tuple[str, Evaluator]] = []
+    entries: list[tuple[str, Evaluator | None, Json]] = []
     for key, value in template.items():
         where = child(pointer, key)
         if key.endswith(".$"):
-            dynamic.append((key[:-2], _compile_reference(key, value, where)))
+            entries.append((key[:-2], _compile_reference(key, value, where), None))
         elif _is_dynamic(value):
-            dynamic.append((key, _compile(value, where)))
+            entries.append((key, _compile(value, where), None))
         else:
-            constants[key] = value
+            entries.append((key, None, value))
+    fields = tuple(entries)
 
     def build(data: Json, scope: Scope) -> Json:
-        payload = dict(constants)
-        for key, evaluate in dynamic:
-            payload[key] = evaluate(data, scope)
-        return payload
+        return {
+            key: value if evaluate is None else evaluate(data, scope)
+            for key, evaluate, value in fields
+        }
 
     return build
 

@@ -1,0 +1,31 @@
+"""``sfc``: the command-line entry point; each sub-command lives in its own module."""
+
+from __future__ import annotations
+
+import typer
+
+from sfc import __version__
+from sfc.cli import blueprint
+
+app = typer.Typer(
+    name="sfc",
+    help="SFC, the service flow conductor: run Amazon States Language blueprints over Kafka.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(blueprint.app, name="blueprint")
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(f"sfc {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Show the version."
+    ),
+) -> None:
+    """SFC, the service flow conductor."""

@@ -1,0 +1,1 @@
+"""The interpreter: ``decide`` and the records it reads and returns."""

@@ -1,0 +1,35 @@
+"""What running a state yields: move on, wait, or fail."""
+
+from __future__ import annotations
+
+import msgspec
+
+from sfc.core.interpreter.records import Thread
+from sfc.core.types import Json
+
+
+class Next(msgspec.Struct, frozen=True):
+    """The state is done: its output, the variables it assigned, and where to go.
+
+    ``next`` None means the thread's scope ends here (End, Succeed).
+    """
+
+    output: Json
+    assigned: dict[str, Json] | None
+    next: str | None
+
+
+class Blocked(msgspec.Struct, frozen=True):
+    """The state waits; ``thread`` is the thread's new version, with its wait set."""
+
+    thread: Thread
+
+
+class Failed(msgspec.Struct, frozen=True):
+    """The state failed with an ASL error (``error`` empty for a Fail state without one)."""
+
+    error: str
+    cause: str | None = None
+
+
+Outcome = Next | Blocked | Failed
