@@ -1,0 +1,56 @@
+"""Real servers on 127.0.0.1 for integration tests, started and stopped here.
+
+One embedded broker serves the whole session; each test gets its own topic prefix, so
+tests never see each other's messages.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from sfc.broker import EmbeddedBroker
+from sfc.kafka import Topics, ensure_topics
+from sfc.settings import KafkaSettings, Settings
+
+
+@pytest.fixture(scope="session")
+def broker() -> Iterator[EmbeddedBroker]:
+    """The bundled Kafka-protocol broker, for the whole session."""
+    with EmbeddedBroker() as running:
+        yield running
+
+
+@pytest.fixture
+def kafka_settings(broker: EmbeddedBroker) -> KafkaSettings:
+    """Kafka settings with a topic prefix of this test's own."""
+    return KafkaSettings(
+        bootstrap_servers=broker.bootstrap_servers,
+        topic_prefix=f"t{uuid.uuid4().hex[:10]}",
+        partitions=4,
+    )
+
+
+@pytest.fixture
+def settings(kafka_settings: KafkaSettings, tmp_path: object) -> Settings:
+    """Full settings around :func:`kafka_settings`, with files under the test's tmp_path."""
+    from pathlib import Path
+
+    base = Path(str(tmp_path))
+    return Settings.model_validate(
+        {
+            "kafka": kafka_settings.model_dump(),
+            "monitor": {"sqlite_path": str(base / "monitor.sqlite3")},
+            "gateway": {"port": 0},
+        }
+    )
+
+
+@pytest.fixture
+async def topics(kafka_settings: KafkaSettings) -> Topics:
+    """This test's topics, created."""
+    names = Topics.from_settings(kafka_settings)
+    await ensure_topics(kafka_settings, names.core())
+    return names
