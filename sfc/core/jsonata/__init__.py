@@ -1,36 +1,13 @@
-"""JSONata, ASL's second query language: ``{% expression %}`` strings and ``$states``."""
+"""JSONata, ASL's second query language: ``{% expression %}`` strings and ``$states``.
 
-from __future__ import annotations
+A state with ``"QueryLanguage": "JSONata"`` writes expressions as ``"{% ... %}"`` strings
+in Arguments, Output, Assign, Condition, Items, Seconds and the like. Each is parsed once,
+when the blueprint is compiled (:func:`compile_jsonata_template`), and evaluated against a
+:class:`~sfc.core.scope.Scope`: ``$states.input``, ``$states.result``,
+``$states.errorOutput``, ``$states.context`` and every workflow variable as ``$name``.
+"""
 
-from collections.abc import Callable
+from sfc.core.jsonata.syntax import JsonataSyntaxError, is_jsonata
+from sfc.core.jsonata.template import JsonataEvaluator, compile_jsonata_template
 
-from sfc.core.scope import Scope
-from sfc.core.types import Json
-from sfc.errors import SfcError
-
-JsonataEvaluator = Callable[[Scope], Json]
-"""A compiled JSONata template: evaluated against ``$states`` and the workflow variables."""
-
-
-class JsonataSyntaxError(SfcError):
-    """A ``{% %}`` string is malformed or holds an invalid JSONata expression."""
-
-    code = "sfc.jsonata_syntax"
-
-    def __init__(self, message: str, *, pointer: str = "") -> None:
-        super().__init__(message)
-        self.pointer = pointer
-
-
-def is_jsonata(value: object) -> bool:
-    """Tell whether a string is a JSONata expression: it starts ``{%`` and ends ``%}``."""
-    return isinstance(value, str) and value.startswith("{%") and value.endswith("%}")
-
-
-def compile_jsonata_template(template: Json, pointer: str = "") -> JsonataEvaluator:
-    """Compile a JSON value whose strings may be ``{% %}`` expressions, at any depth.
-
-    Raises:
-        JsonataSyntaxError: An expression does not parse; ``pointer`` tells where.
-    """
-    raise JsonataSyntaxError("JSONata is not implemented yet", pointer=pointer)
+__all__ = ["JsonataEvaluator", "JsonataSyntaxError", "compile_jsonata_template", "is_jsonata"]
