@@ -6,6 +6,8 @@ import typer
 
 from sfc import __version__
 from sfc.cli import blueprint
+from sfc.cli.engine import engine_command
+from sfc.cli.worker import worker_command
 
 app = typer.Typer(
     name="sfc",
@@ -14,6 +16,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(blueprint.app, name="blueprint")
+app.command("engine")(engine_command)
+app.command("worker")(worker_command)
 
 
 def _show_version(value: bool) -> None:

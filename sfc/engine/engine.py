@@ -38,6 +38,7 @@ from sfc.core import (
 )
 from sfc.core.blueprint import Blueprint
 from sfc.core.validation import InvalidBlueprintError
+from sfc.engine import metrics
 from sfc.engine.apply import Applier
 from sfc.engine.outbox import Outbox, produce_all
 from sfc.engine.partition import Partition
@@ -116,6 +117,11 @@ class Engine:
         log.info("engine %s stopped", self.id)
 
     @property
+    def ready(self) -> bool:
+        """Whether the engine has joined its group and owns partitions it restored."""
+        return self._task is not None and not self._task.done() and bool(self.partitions)
+
+    @property
     def flows(self) -> int:
         """How many running flows this engine holds."""
         return sum(len(p.running) for p in self.partitions.values())
@@ -134,7 +140,9 @@ class Engine:
                 await asyncio.sleep(0.5)
                 continue
             async with self._lock:
-                await self._process(batches)
+                with metrics.BATCH_SECONDS.time():
+                    await self._process(batches)
+            metrics.RUNNING_FLOWS.set(self.flows)
 
     def _wait_ms(self) -> int:
         dues = [due for p in self.partitions.values() if (due := p.next_due()) is not None]
@@ -152,6 +160,7 @@ class Engine:
             for record in records:
                 await self._apply_record(partition, record, outbox)
                 offsets[tp] = record.offset + 1
+            metrics.COMMANDS.inc(len(records))
         self._fire_timers(outbox)
         if outbox:
             await self._flush(outbox)
@@ -246,6 +255,7 @@ class Engine:
                 return
             except KafkaError as exc:
                 log.warning("producing %d records failed (%s); retrying", len(records), exc)
+                metrics.PRODUCE_RETRIES.inc()
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
 
@@ -271,12 +281,14 @@ class Engine:
             self.partitions[number] = await restore_partition(
                 self._producer, self._reader, self.topics.state, number, self.id, keep
             )
+        metrics.PARTITIONS.set(len(self.partitions))
 
     async def release(self, numbers: list[int]) -> None:
         """Forget partitions taken from this engine (after the batch in hand is done)."""
         async with self._lock:
             for number in numbers:
                 self.partitions.pop(number, None)
+            metrics.PARTITIONS.set(len(self.partitions))
 
 
 class _Ownership(ConsumerRebalanceListener):

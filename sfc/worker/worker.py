@@ -15,7 +15,7 @@ import asyncio
 import contextlib
 import inspect
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -28,10 +28,10 @@ from sfc.kafka import Topics, make_consumer, make_headers, make_producer
 from sfc.kafka.records import ENCODER
 from sfc.settings import Settings
 from sfc.worker.errors import TaskError
+from sfc.worker.handlers import Handler, Handlers
 
 log = logging.getLogger(__name__)
 
-Handler = Callable[[Json], Json] | Callable[[Json], Awaitable[Json]]
 _JOB = msgspec.json.Decoder(Job)
 
 
@@ -41,14 +41,21 @@ class Worker:
     Args:
         settings: The settings tree.
         pool: ``common`` for the shared pool, or a blueprint's name for its own pool.
+        handlers: The handlers to serve (more can be added with :meth:`task`).
         concurrency: Jobs run at once (default: ``settings.worker.concurrency``).
     """
 
-    def __init__(self, settings: Settings, pool: str = "common", concurrency: int | None = None):
+    def __init__(
+        self,
+        settings: Settings,
+        pool: str = "common",
+        handlers: Handlers | None = None,
+        concurrency: int | None = None,
+    ) -> None:
         self.settings = settings
         self.pool = pool
         self.topics = Topics.from_settings(settings.kafka)
-        self.handlers: dict[str, Handler] = {}
+        self.handlers = handlers or Handlers()
         self._limit = asyncio.Semaphore(concurrency or settings.worker.concurrency)
         self._producer: AIOKafkaProducer | None = None
         self._consumer: AIOKafkaConsumer | None = None
@@ -56,17 +63,8 @@ class Worker:
         self._stopping = asyncio.Event()
 
     def task(self, name: str) -> Callable[[Handler], Handler]:
-        """Register the decorated function as the handler of task ``name``.
-
-        ``name`` is matched against the job's resource: ``task:<name>`` resources, the
-        full resource URI (e.g. an ARN), or the Task state's name.
-        """
-
-        def register(handler: Handler) -> Handler:
-            self.handlers[name] = handler
-            return handler
-
-        return register
+        """Register the decorated function as the handler of task ``name``."""
+        return self.handlers.task(name)
 
     @property
     def topic(self) -> str:
@@ -84,7 +82,8 @@ class Worker:
         self._consumer = make_consumer(kafka, self.topic, group_id=group)
         await self._consumer.start()
         self._task = asyncio.create_task(self._run(), name=f"worker-{self.pool}")
-        log.info("worker for pool %s serving %s", self.pool, ", ".join(self.handlers) or "nothing")
+        names = ", ".join(self.handlers.by_name) or "nothing"
+        log.info("worker for pool %s serving %s", self.pool, names)
 
     async def stop(self) -> None:
         """Finish the jobs in hand, report them, commit, and leave the group."""
@@ -157,7 +156,8 @@ class Worker:
     def _handler_for(self, job: Job) -> Handler | None:
         resource = job.resource
         name = resource[5:].split(":")[0] if resource.startswith("task:") else resource
-        return self.handlers.get(name) or self.handlers.get(job.state)
+        by_name = self.handlers.by_name
+        return by_name.get(name) or by_name.get(job.state)
 
     async def _report(self, replies: list[TaskSucceeded | TaskFailed]) -> None:
         assert self._producer is not None
