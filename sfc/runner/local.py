@@ -104,6 +104,9 @@ class LocalRunner:
         while True:
             if inbox:
                 event = inbox.popleft()
+                if not self.fast_timers:
+                    # Tasks take real time; timers they start must count from their end.
+                    now = max(now, self._clock())
             elif timers:
                 due, _, timer = heapq.heappop(timers)
                 if flow is None or timer not in flow.timers:
@@ -113,7 +116,7 @@ class LocalRunner:
             else:
                 self.flow = flow
                 return _stalled(flow)
-            decision = decide(flow, event, Context(now, self.blueprint))
+            decision = decide(flow, event, Context(now, self.blueprint, event.id))
             flow = decision.flow
             for command in decision.commands:
                 if isinstance(command, EmitEvent):

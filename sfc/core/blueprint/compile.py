@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+import msgspec
+
 from sfc.core.blueprint import fields as f
 from sfc.core.blueprint.model import (
     Blueprint,
@@ -29,8 +31,9 @@ from sfc.core.blueprint.model import (
 from sfc.core.blueprint.resources import parse_resource
 from sfc.core.dataflow import Dataflow
 from sfc.core.dataflow.jsonata import Default
+from sfc.core.failure import AslError, StatesError
 from sfc.core.pointer import child
-from sfc.core.scope import Evaluator
+from sfc.core.scope import Evaluator, Scope
 from sfc.core.states.choice.rules import compile_rule
 from sfc.core.types import Json
 
@@ -228,12 +231,42 @@ def _map(
 def _map_items(spec: Spec, pointer: str, jsonata: bool) -> Evaluator:
     if jsonata:
         if "Items" in spec:
-            return f.jsonata_evaluator(spec["Items"], child(pointer, "Items"))
+            return _jsonata_items(spec["Items"], child(pointer, "Items"))
         return lambda data, _scope: data
     path = f.path_field(spec, "ItemsPath")
     if path is None or isinstance(path, str):
         return lambda data, _scope: data
     return path.select
+
+
+def _jsonata_items(items: Json, pointer: str) -> Evaluator:
+    evaluate = f.jsonata_evaluator(items, pointer)
+
+    def items_array(data: Json, scope: Scope) -> Json:
+        value = evaluate(data, scope)
+        if isinstance(value, list):
+            return value
+        # AWS reports an expression that gives no array as an evaluation error, which a
+        # Catch can handle, unlike the States.Runtime of a JSONPath ItemsPath.
+        shown = msgspec.json.encode(value).decode()
+        raise AslError(
+            StatesError.QUERY_EVALUATION_ERROR,
+            f"The JSONata expression '{items}' specified for the field 'Items' returned an "
+            f"unexpected result type. Expected 'array', but was '{_json_type(value)}' for "
+            f"value: {shown}",
+        )
+
+    return items_array
+
+
+def _json_type(value: Json) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    return "string" if isinstance(value, str) else "object"
 
 
 def _map_item_input(spec: Spec, pointer: str, jsonata: bool) -> Evaluator | None:

@@ -15,7 +15,6 @@ from typing import Final
 import msgspec
 
 from sfc.core.failure import AslError, StatesError
-from sfc.core.interpreter.commands import CancelJob, CancelTimer, Command
 from sfc.core.interpreter.context import Context, Decision
 from sfc.core.interpreter.drive import drive
 from sfc.core.interpreter.inputs import (
@@ -35,6 +34,7 @@ from sfc.core.interpreter.inputs import (
 from sfc.core.interpreter.outcomes import Failed, Outcome
 from sfc.core.interpreter.records import (
     AwaitChildren,
+    AwaitEvents,
     AwaitJob,
     FlowState,
     Mail,
@@ -163,8 +163,12 @@ def _task_heartbeat(flow: FlowState, event: TaskHeartbeat, ctx: Context) -> Deci
     note = _job_note(flow, event.token)
     if note:
         return Decision(flow, (), note)
+    thread = flow.threads[flow.jobs[event.token]]
+    wait = thread.wait
+    if isinstance(wait, AwaitJob) and wait.beat == event.id:
+        return Decision(flow, (), f"heartbeat {event.id!r} was already applied")
     run = Run(flow, ctx)
-    task.beat(run, run.threads[run.jobs[event.token]])
+    task.beat(run, thread, event.id)
     return run.decision()
 
 
@@ -200,7 +204,7 @@ def _task_timed_out(run: Run, thread: Thread, purpose: TimerPurpose) -> Outcome:
     job = thread.wait
     assert isinstance(job, AwaitJob)
     _stop_job_timers(run, thread)
-    run.cancel_job(job.token)
+    run.cancel_job(job)
     heartbeat = purpose is TimerPurpose.HEARTBEAT
     error = StatesError.HEARTBEAT_TIMEOUT if heartbeat else StatesError.TIMEOUT
     cause = "no heartbeat in time" if heartbeat else "the task did not finish in time"
@@ -277,6 +281,7 @@ def _retry(flow: FlowState, event: Retry, ctx: Context) -> Decision:
     base = msgspec.structs.replace(
         flow,
         status=Status.RUNNING,
+        paused=False,
         output=None,
         error=None,
         cause=None,
@@ -291,18 +296,31 @@ def _retry(flow: FlowState, event: Retry, ctx: Context) -> Decision:
     if run.blueprint.timeout_seconds:
         root = flow.stranded.get("") or Thread("", "", "", None, ctx.now)
         run.start_timer(root, TimerPurpose.FLOW_TIMEOUT, run.blueprint.timeout_seconds)
+    parents = {thread.parent for thread in flow.stranded.values()}
     for thread in sorted(flow.stranded.values(), key=lambda t: t.id):
-        if isinstance(thread.wait, AwaitChildren):
-            run.put(thread)
-            continue
-        fresh = msgspec.structs.replace(
-            thread, wait=None, retries=(), attempt=0, entered_at=ctx.now
-        )
-        run.put(fresh)
-        run.emit("StateEntered", fresh.id, fresh.state, payload=fresh.input)
-        run.queue.append((fresh, None))
+        _redrive(run, thread, thread.id in parents)
     drive(run)
     return run.decision()
+
+
+def _redrive(run: Run, thread: Thread, has_children: bool) -> None:
+    """Put a thread of a failed flow back: parents keep waiting, the others start over.
+
+    A Parallel or Map with no child left to resume failed on its own (its ResultSelector,
+    say) after its children were done; it starts over like any other state.
+    """
+    wait = thread.wait
+    if isinstance(wait, AwaitChildren) and has_children:
+        run.put(thread)
+        return
+    if isinstance(wait, AwaitEvents):
+        # Events a Join had received will not be sent again: its new run must find them.
+        for name, payload in wait.received.items():
+            run.buffer(Mail(name, wait.keys[name], payload))
+    fresh = msgspec.structs.replace(thread, wait=None, retries=(), attempt=0, entered_at=run.now)
+    run.put(fresh)
+    run.emit("StateEntered", fresh.id, fresh.state, payload=fresh.input)
+    run.queue.append((fresh, None))
 
 
 def _restart(flow: FlowState, event: Restart, ctx: Context) -> Decision:
@@ -310,8 +328,8 @@ def _restart(flow: FlowState, event: Restart, ctx: Context) -> Decision:
     if note:
         return Decision(flow, (), note)
     input_ = event.input if event.replace_input else flow.input
-    cancellations: list[Command] = [CancelTimer(timer) for timer in flow.timers]
-    cancellations += [CancelJob(token, "") for token in flow.jobs]
+    previous = Run(flow, ctx)
+    previous.release()
     base = FlowState(
         id=flow.id,
         blueprint=ctx.blueprint.name,
@@ -325,7 +343,7 @@ def _restart(flow: FlowState, event: Restart, ctx: Context) -> Decision:
         recent=flow.recent,
     )
     run = Run(base, ctx)
-    run.commands.extend(cancellations)
+    run.commands.extend(previous.commands)
     run.remember(event.id)
     run.emit("FlowRestarted", attempt=base.run, payload=input_)
     _begin(run, input_)

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import msgspec
 
-from sfc.core.blueprint.model import Recoverable, State
+from sfc.core.blueprint.model import Catcher, Recoverable, State
 from sfc.core.failure import AslError, error_matches
 from sfc.core.interpreter.handlers import ENTER, PARENTS
-from sfc.core.interpreter.outcomes import Blocked, Failed, Next, Outcome
+from sfc.core.interpreter.outcomes import Blocked, Failed, Next, Outcome, error_output
 from sfc.core.interpreter.records import AwaitTimer, Status, Thread, TimerPurpose
 from sfc.core.interpreter.run import Run
 
@@ -81,9 +81,9 @@ def _recover(run: Run, thread: Thread, state: State, failure: Failed) -> Step:
     if isinstance(state, Recoverable):
         if _retry(run, thread, state, failure):
             return None
-        step = _catch(run, thread, state, failure)
-        if step is not None:
-            return step
+        for catcher in state.catch:
+            if error_matches(catcher.error_equals, failure.error):
+                return _catch(run, thread, state, catcher, failure)
     return _fall(run, thread, failure)
 
 
@@ -110,22 +110,22 @@ def _retry(run: Run, thread: Thread, state: Recoverable, failure: Failed) -> boo
             thread, wait=AwaitTimer(timer, retry=True), retries=counted, attempt=thread.attempt + 1
         )
         run.put(retrying)
+        run.absorb(thread)
         return True
     return False
 
 
-def _catch(run: Run, thread: Thread, state: Recoverable, failure: Failed) -> Step:
-    for catcher in state.catch:
-        if not error_matches(catcher.error_equals, failure.error):
-            continue
-        error_output = {"Error": failure.error, "Cause": failure.cause or ""}
-        run.emit("Caught", thread.id, state.name, error=failure.error, cause=failure.cause)
-        try:
-            output, assigned = catcher.flow.finish(thread.input, error_output, run.scope(thread))
-        except AslError as exc:
-            return _fall(run, thread, Failed(exc.error, exc.cause))
-        return thread, Next(output, assigned, catcher.next)
-    return None
+def _catch(run: Run, thread: Thread, state: State, catcher: Catcher, failure: Failed) -> Step:
+    run.emit("Caught", thread.id, state.name, error=failure.error, cause=failure.cause)
+    try:
+        output, assigned = catcher.flow.finish(
+            thread.input, error_output(failure), run.scope(thread)
+        )
+    except AslError as exc:
+        # The catcher's own processing failed: that error is not caught again.
+        return _fall(run, thread, Failed(exc.error, exc.cause))
+    run.absorb(thread)
+    return thread, Next(output, assigned, catcher.next)
 
 
 def _fall(run: Run, thread: Thread, failure: Failed) -> Step:

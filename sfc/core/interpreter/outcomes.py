@@ -33,3 +33,12 @@ class Failed(msgspec.Struct, frozen=True):
 
 
 Outcome = Next | Blocked | Failed
+
+
+def error_output(failure: Failed) -> dict[str, Json]:
+    """The JSON a Catcher (or a tolerated Map iteration) sees for a failure, as AWS shapes it.
+
+    ``str`` turns :class:`~sfc.core.failure.StatesError` members into plain strings: the
+    value is user data from here on, and expressions accept only plain JSON types.
+    """
+    return {"Error": str(failure.error), "Cause": failure.cause or ""}

@@ -26,12 +26,24 @@ class Status(StrEnum):
 
 
 class AwaitJob(msgspec.Struct, frozen=True, tag="job"):
-    """Waiting for the result of the job with this token."""
+    """Waiting for the result of the job with this token.
+
+    Attributes:
+        token: The job's token.
+        timeout_timer: The TimeoutSeconds timer, if any.
+        heartbeat_timer: The HeartbeatSeconds timer, if any.
+        heartbeat_seconds: HeartbeatSeconds, to restart its timer on each heartbeat.
+        resource: The Task resource, so that the job can be cancelled without the
+            blueprint version that scheduled it (a Restart on a newer version).
+        beat: The message id of the last heartbeat applied, to ignore its redelivery.
+    """
 
     token: str
     timeout_timer: str | None = None
     heartbeat_timer: str | None = None
     heartbeat_seconds: int | None = None
+    resource: str = ""
+    beat: str | None = None
 
 
 class Parked(msgspec.Struct, frozen=True, tag="parked"):

@@ -23,10 +23,12 @@ from sfc.core.interpreter.commands import (
     EmitEvent,
     HistoryEvent,
     StartTimer,
+    Unsubscribe,
 )
 from sfc.core.interpreter.context import Context, Decision
 from sfc.core.interpreter.outcomes import Outcome
 from sfc.core.interpreter.records import (
+    AwaitEvents,
     AwaitJob,
     FlowState,
     Mail,
@@ -132,23 +134,53 @@ class Run:
 
     def cancel(self, thread: Thread) -> None:
         """Stop a thread and all its descendants: cancel their jobs and timers."""
-        for other in list(self.threads.values()):
-            if other.id == thread.id or other.id.startswith(thread.id + "/"):
-                self.fallen.setdefault(other.id, other)
-                self._drop_waits(other)
-                self.threads.pop(other.id, None)
+        prefix = thread.id + "/"
+        self._stop(
+            [t for t in self.threads.values() if t.id == thread.id or t.id.startswith(prefix)]
+        )
 
-    def _drop_waits(self, thread: Thread) -> None:
-        wait = thread.wait
-        if isinstance(wait, AwaitJob):
-            self.cancel_job(wait.token)
+    def cancel_children(self, parent: Thread) -> None:
+        """Stop every branch or iteration of ``parent``, and their descendants."""
+        # A child's id starts with its parent's id and state: one pass finds them all.
+        prefix = f"{parent.id}/{parent.state}/"
+        self._stop([t for t in self.threads.values() if t.id.startswith(prefix)])
+
+    def _stop(self, threads: list[Thread]) -> None:
+        """Forget stopped threads, keeping them for a Retry, and drop what they wait for."""
+        stopped: set[str] = set()
+        for thread in threads:
+            stopped.add(thread.id)
+            self.fallen.setdefault(thread.id, thread)
+            self._drop_wait(thread)
+            del self.threads[thread.id]
         for timer_id, timer in list(self.timers.items()):
-            if timer.thread == thread.id and timer.purpose is not TimerPurpose.FLOW_TIMEOUT:
+            if timer.thread in stopped and timer.purpose is not TimerPurpose.FLOW_TIMEOUT:
                 self.cancel_timer(timer_id)
 
-    def children_of(self, thread: Thread) -> list[Thread]:
-        """The running threads whose parent is ``thread``."""
-        return [t for t in self.threads.values() if t.parent == thread.id]
+    def _drop_wait(self, thread: Thread) -> None:
+        """Cancel the job a thread waits for, or its external events' subscriptions."""
+        wait = thread.wait
+        if isinstance(wait, AwaitJob):
+            self.cancel_job(wait)
+        elif isinstance(wait, AwaitEvents):
+            # Events still routed here would only fill the mailbox of a flow that no
+            # longer waits for them.
+            for name, key in wait.keys.items():
+                if name not in wait.received:
+                    self.commands.append(Unsubscribe(name, key))
+
+    def absorb(self, thread: Thread, *, itself: bool = False) -> None:
+        """A failure under ``thread`` was handled (caught, retried, tolerated).
+
+        The threads it cancelled are no longer part of a failure that a Retry of the flow
+        would resume: forget them (and ``thread`` itself when ``itself``).
+        """
+        if not self.fallen:
+            return
+        prefix = thread.id + "/"
+        for fallen_id in list(self.fallen):
+            if fallen_id.startswith(prefix) or (itself and fallen_id == thread.id):
+                del self.fallen[fallen_id]
 
     def variables_of(self, thread: Thread) -> Mapping[str, Json]:
         """The variables a thread can read: its own and its ancestors'."""
@@ -224,17 +256,10 @@ class Run:
         if timer_id is not None and self.timers.pop(timer_id, None) is not None:
             self.commands.append(CancelTimer(timer_id))
 
-    def cancel_job(self, token: str) -> None:
-        """Give up on a job's result."""
-        thread_id = self.jobs.pop(token, None)
-        if thread_id is None:
-            return
-        thread = self.threads.get(thread_id)
-        resource = ""
-        if thread is not None:
-            state = self.state_of(thread)
-            resource = getattr(getattr(state, "resource", None), "uri", "")
-        self.commands.append(CancelJob(token, resource))
+    def cancel_job(self, job: AwaitJob) -> None:
+        """Give up on a job's result, if it is still outstanding."""
+        if self.jobs.pop(job.token, None) is not None:
+            self.commands.append(CancelJob(job.token, job.resource))
 
     # -- the flow --------------------------------------------------------------------
 
@@ -248,11 +273,7 @@ class Run:
         """End the flow: cancel what is pending and record the outcome."""
         if status is not Status.SUCCEEDED:
             self.stranded = {**self.fallen, **self.threads}
-        for thread in list(self.threads.values()):
-            self._drop_waits(thread)
-        for timer_id in list(self.timers):
-            self.cancel_timer(timer_id)
-        self.threads.clear()
+        self.release()
         self.status = status
         self.output, self.error, self.cause, self.ended_at = output, error, cause, self.now
         event_type = {
@@ -266,6 +287,14 @@ class Run:
         else:
             self.emit(event_type, error=error, cause=cause)
         self.commands.append(CompleteFlow(status, output, error, cause))
+
+    def release(self) -> None:
+        """Stop every thread: cancel all jobs, timers and subscriptions of the flow."""
+        for thread in self.threads.values():
+            self._drop_wait(thread)
+        for timer_id in list(self.timers):
+            self.cancel_timer(timer_id)
+        self.threads.clear()
 
     def remember(self, message_id: str) -> None:
         """Record a control message as applied, so that its redelivery is ignored."""

@@ -27,14 +27,12 @@ def enter(run: Run, thread: Thread, state: State) -> Outcome:
     scope = run.scope(thread)
     effective = state.flow.effective_input(thread.input, scope)
     keys = {event.name: correlation_key(event.key(effective, scope)) for event in state.events}
-    received: dict[str, Json] = {}
-    for mail in list(run.mailbox):
-        if keys.get(mail.name) == mail.key and mail.name not in received:
-            received[mail.name] = mail.payload
-            run.mailbox.remove(mail)
+    # Evaluated before the mailbox is read, so that a bad value fails the state without
+    # consuming events that a Catch or Retry could still use.
+    timeout = whole_number(state.timeout, thread.input, scope, "TimeoutSeconds", 1)
+    received = _take_mail(run, state, keys)
     if _satisfied(state, received):
         return _finish(run, thread, state, received)
-    timeout = whole_number(state.timeout, thread.input, scope, "TimeoutSeconds", 1)
     timer = None
     if timeout is not None:
         timer = run.start_timer(thread, TimerPurpose.JOIN_TIMEOUT, timeout)
@@ -42,6 +40,18 @@ def enter(run: Run, thread: Thread, state: State) -> Outcome:
         if event.name not in received:
             run.commands.append(Subscribe(event.name, keys[event.name], event.source))
     return Blocked(msgspec.structs.replace(thread, wait=AwaitEvents(keys, received, timer)))
+
+
+def _take_mail(run: Run, state: JoinState, keys: dict[str, str]) -> dict[str, Json]:
+    """Take the events that arrived early, oldest first, until the Mode is satisfied."""
+    received: dict[str, Json] = {}
+    for mail in list(run.mailbox):
+        if _satisfied(state, received):
+            break
+        if keys.get(mail.name) == mail.key and mail.name not in received:
+            received[mail.name] = mail.payload
+            run.mailbox.remove(mail)
+    return received
 
 
 def accepts(thread: Thread, name: str, key: str) -> bool:

@@ -8,7 +8,7 @@ import msgspec
 
 from sfc.core.blueprint.model import MapState, State
 from sfc.core.failure import AslError, StatesError
-from sfc.core.interpreter.outcomes import Blocked, Failed, Next, Outcome
+from sfc.core.interpreter.outcomes import Blocked, Failed, Next, Outcome, error_output
 from sfc.core.interpreter.records import AwaitChildren, Thread
 from sfc.core.interpreter.run import Run
 from sfc.core.states.numbers import percentage, whole_number
@@ -77,8 +77,7 @@ def child_failed(
     failures = wait.failures + 1
     tolerates = wait.tolerated_count is not None or wait.tolerated_percentage is not None
     if not tolerates or _exceeds(wait, failures):
-        for sibling in run.children_of(parent):
-            run.cancel(sibling)
+        run.cancel_children(parent)
         if not tolerates:
             return Failed(error, cause)
         return Failed(
@@ -88,7 +87,8 @@ def child_failed(
         )
     counted = msgspec.structs.replace(wait, failures=failures)
     parent = run.put(msgspec.structs.replace(parent, wait=counted))
-    return _settle(run, parent, child, {"Error": error, "Cause": cause or ""})
+    run.absorb(child, itself=True)
+    return _settle(run, parent, child, error_output(Failed(error, cause)))
 
 
 def _exceeds(wait: AwaitChildren, failures: int) -> bool:

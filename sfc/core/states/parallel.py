@@ -45,6 +45,5 @@ def child_failed(
     run: Run, parent: Thread, child: Thread, error: str, cause: str | None
 ) -> Outcome | None:
     """A branch failed: stop the others; the state fails with the branch's error."""
-    for sibling in run.children_of(parent):
-        run.cancel(sibling)
+    run.cancel_children(parent)
     return Failed(error, cause)

@@ -69,7 +69,7 @@ def dispatch(
         resource=resource,
         attempt=thread.attempt,
     )
-    wait = AwaitJob(token, timeout_timer, heartbeat_timer, heartbeat)
+    wait = AwaitJob(token, timeout_timer, heartbeat_timer, heartbeat, resource)
     return Blocked(msgspec.structs.replace(thread, wait=wait))
 
 
@@ -94,7 +94,7 @@ def succeeded(run: Run, thread: Thread, result: Json) -> Outcome:
     return Next(output, assigned, state.next)
 
 
-def beat(run: Run, thread: Thread) -> Thread:
+def beat(run: Run, thread: Thread, message_id: str) -> Thread:
     """A heartbeat arrived: restart the heartbeat timer."""
     wait = thread.wait
     assert isinstance(wait, AwaitJob)
@@ -102,5 +102,5 @@ def beat(run: Run, thread: Thread) -> Thread:
         return thread
     run.cancel_timer(wait.heartbeat_timer)
     timer = run.start_timer(thread, TimerPurpose.HEARTBEAT, wait.heartbeat_seconds)
-    updated = msgspec.structs.replace(wait, heartbeat_timer=timer)
+    updated = msgspec.structs.replace(wait, heartbeat_timer=timer, beat=message_id)
     return run.put(msgspec.structs.replace(thread, wait=updated))
