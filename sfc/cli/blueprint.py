@@ -9,13 +9,18 @@ from typing import Annotated
 import msgspec
 import typer
 
+from sfc.cli.client import ConfigOption, KeyOption, TokenOption, UrlOption, connect, fail, run
+from sfc.cli.client import segment as _segment
 from sfc.core.blueprint import compile_blueprint
 from sfc.core.types import Json
 from sfc.core.validation import Problem, validate_text
 from sfc.errors import InputError, SfcError
 from sfc.runner import LocalRunner, resolve_task_functions
 
-app = typer.Typer(help="Validate blueprints and run them locally.", no_args_is_help=True)
+app = typer.Typer(
+    help="Validate blueprints and run them locally; deploy and manage them on a gateway.",
+    no_args_is_help=True,
+)
 
 
 @app.command("validate")
@@ -108,3 +113,87 @@ def _load_input(text: str) -> Json:
         return msgspec.json.decode(text)
     except msgspec.DecodeError as exc:
         raise InputError(f"{source} is not valid JSON: {exc}", field="input") from exc
+
+
+NameArgument = Annotated[str, typer.Argument(help="The blueprint's name.")]
+
+
+@app.command("deploy")
+def deploy_command(
+    file: Annotated[Path, typer.Argument(help="The blueprint (ASL JSON).")],
+    name: Annotated[
+        str | None, typer.Option("--name", help="Blueprint name [default: the file's stem].")
+    ] = None,
+    comment: Annotated[str | None, typer.Option("--comment", help="Why this version.")] = None,
+    url: UrlOption = None,
+    token: TokenOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Deploy a blueprint as its next version; print {"name", "version"}.
+
+    The gateway validates it: problems are printed on stderr with their JSON pointers.
+    """
+    try:
+        text = file.read_text(encoding="utf-8")
+        definition = msgspec.json.decode(text)
+    except (OSError, UnicodeDecodeError, msgspec.DecodeError) as exc:
+        fail(InputError(f"cannot read blueprint {file}: {exc}", field="FILE"))
+    body: dict[str, Json] = {"name": name or file.stem, "definition": definition}
+    if comment is not None:
+        body["comment"] = comment
+    run(connect(url, token, config), "POST", "/api/v1/blueprints", body=body)
+
+
+@app.command("list")
+def list_command(
+    url: UrlOption = None, token: TokenOption = None, config: ConfigOption = None
+) -> None:
+    """List the blueprints deployed, with their latest version and whether enabled."""
+    run(connect(url, token, config), "GET", "/api/v1/blueprints")
+
+
+@app.command("versions")
+def versions_command(
+    name: NameArgument,
+    url: UrlOption = None,
+    token: TokenOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """List a blueprint's versions, oldest first."""
+    run(connect(url, token, config), "GET", f"/api/v1/blueprints/{_segment(name)}/versions")
+
+
+@app.command("diff")
+def diff_command(
+    name: NameArgument,
+    old: Annotated[int, typer.Argument(min=1, help="The older version.")],
+    new: Annotated[int, typer.Argument(min=1, help="The newer version.")],
+    url: UrlOption = None,
+    token: TokenOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Compare two versions: a unified diff and the states added, removed or changed."""
+    params = {"from": str(old), "to": str(new)}
+    path = f"/api/v1/blueprints/{_segment(name)}/diff"
+    run(connect(url, token, config), "GET", path, params=params)
+
+
+def _blueprint_action(action: str, summary: str) -> None:
+    def command(
+        name: NameArgument,
+        key: KeyOption = None,
+        url: UrlOption = None,
+        token: TokenOption = None,
+        config: ConfigOption = None,
+    ) -> None:
+        path = f"/api/v1/blueprints/{_segment(name)}/{action}"
+        run(connect(url, token, config), "POST", path, idempotency_key=key)
+
+    command.__doc__ = summary
+    app.command(action)(command)
+
+
+_blueprint_action("enable", "Accept new flows of a blueprint.")
+_blueprint_action("disable", "Refuse new flows of a blueprint; running flows go on.")
+_blueprint_action("pause", "Pause every running flow of a blueprint.")
+_blueprint_action("resume", "Resume every paused flow of a blueprint.")

@@ -5,8 +5,10 @@ from __future__ import annotations
 import typer
 
 from sfc import __version__
-from sfc.cli import blueprint
+from sfc.cli import blueprint, flow
 from sfc.cli.engine import engine_command
+from sfc.cli.exporter import exporter_command
+from sfc.cli.gateway import gateway_command
 from sfc.cli.worker import worker_command
 
 app = typer.Typer(
@@ -16,7 +18,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(blueprint.app, name="blueprint")
+app.add_typer(flow.app, name="flow")
 app.command("engine")(engine_command)
+app.command("exporter")(exporter_command)
+app.command("gateway")(gateway_command)
 app.command("worker")(worker_command)
 
 

@@ -8,13 +8,16 @@ number), so replaying a batch changes nothing.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import msgspec
 
 from sfc.core.interpreter.commands import HistoryEvent
 from sfc.core.types import Json
 from sfc.kafka.records import HistoryBatch
+
+if TYPE_CHECKING:
+    from sfc.index.query import BlueprintStats, FlowPage, FlowQuery
 
 
 class FlowRecord(msgspec.Struct, frozen=True, rename="camel", omit_defaults=True):
@@ -103,4 +106,36 @@ class IndexStore(Protocol):
 
     async def history(self, flow_id: str) -> list[HistoryEvent]:
         """A flow's raw history events in order."""
+        ...
+
+    async def search(self, query: FlowQuery) -> FlowPage:
+        """One page of the flows matching ``query``, sorted as it asks.
+
+        Raises:
+            InputError: The query's cursor is not one this store made.
+            UnavailableError: The store cannot be reached.
+        """
+        ...
+
+    async def stats(
+        self,
+        since: float,
+        until: float,
+        *,
+        blueprint: str | None = None,
+        version: int | None = None,
+        states: bool = False,
+    ) -> list[BlueprintStats]:
+        """Figures per blueprint over ``[since, until)`` (see :class:`BlueprintStats`).
+
+        Args:
+            since: The window's start (seconds since the Unix epoch).
+            until: The window's end.
+            blueprint: Only this blueprint; every one otherwise.
+            version: Only this version; every one otherwise.
+            states: Add per-state figures.
+
+        Raises:
+            UnavailableError: The store cannot be reached.
+        """
         ...
