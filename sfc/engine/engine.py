@@ -23,7 +23,7 @@ from aiokafka import (
     ConsumerRecord,
     TopicPartition,
 )
-from aiokafka.errors import CommitFailedError, KafkaError
+from aiokafka.errors import CommitFailedError, IllegalStateError, KafkaError
 
 from sfc.core import (
     Context,
@@ -156,6 +156,7 @@ class Engine:
         for tp, records in batches.items():
             partition = self.partitions.get(tp.partition)
             if partition is None:
+                self._refetch(tp, records[0].offset)
                 continue
             for record in records:
                 await self._apply_record(partition, record, outbox)
@@ -166,6 +167,15 @@ class Engine:
             await self._flush(outbox)
         if offsets:
             await self._commit(offsets)
+
+    def _refetch(self, tp: TopicPartition, offset: int) -> None:
+        # Records of a partition this engine does not hold (yet) must not be skipped:
+        # rewind, so that they are fetched again once it is restored (or by its new owner).
+        assert self._consumer is not None
+        try:
+            self._consumer.seek(tp, offset)
+        except IllegalStateError:
+            log.debug("partition %s is no longer assigned", tp)
 
     async def _apply_record(
         self, partition: Partition, record: ConsumerRecord[bytes, bytes], outbox: Outbox
@@ -270,10 +280,13 @@ class Engine:
 
     # -- ownership -------------------------------------------------------------------
 
-    async def take(self, numbers: list[int]) -> None:
-        """Restore the partitions just assigned to this engine."""
+    async def take(self, assigned: list[TopicPartition]) -> None:
+        """Restore the partitions just assigned to this engine, fetching none meanwhile."""
         assert self._producer is not None
         assert self._reader is not None
+        assert self._consumer is not None
+        self._consumer.pause(*assigned)
+        numbers = [tp.partition for tp in assigned]
         keep = max(
             1, self.settings.engine.ended_flows_kept // max(1, self.settings.kafka.partitions)
         )
@@ -282,6 +295,7 @@ class Engine:
                 self._producer, self._reader, self.topics.state, number, self.id, keep
             )
         metrics.PARTITIONS.set(len(self.partitions))
+        self._consumer.resume(*assigned)
 
     async def release(self, numbers: list[int]) -> None:
         """Forget partitions taken from this engine (after the batch in hand is done)."""
@@ -301,4 +315,4 @@ class _Ownership(ConsumerRebalanceListener):
         await self._engine.release([tp.partition for tp in revoked])
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
-        await self._engine.take([tp.partition for tp in assigned])
+        await self._engine.take(list(assigned))
