@@ -6,6 +6,7 @@ import typer
 
 from sfc import __version__
 from sfc.cli import blueprint, flow
+from sfc.cli.dev import dev_command
 from sfc.cli.engine import engine_command
 from sfc.cli.exporter import exporter_command
 from sfc.cli.gateway import gateway_command
@@ -19,6 +20,7 @@ app = typer.Typer(
 )
 app.add_typer(blueprint.app, name="blueprint")
 app.add_typer(flow.app, name="flow")
+app.command("dev")(dev_command)
 app.command("engine")(engine_command)
 app.command("exporter")(exporter_command)
 app.command("gateway")(gateway_command)

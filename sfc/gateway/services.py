@@ -19,6 +19,7 @@ from aiokafka import AIOKafkaProducer
 from sfc.gateway.outcomes import OutcomeWaiter
 from sfc.gateway.shutdown import stop_tolerantly
 from sfc.index import IndexStore
+from sfc.index.stores import make_store
 from sfc.kafka import Topics, ensure_topics, make_producer
 from sfc.registry import Registry
 from sfc.settings import KafkaSettings, Settings
@@ -72,7 +73,7 @@ def gateway_producer(settings: KafkaSettings, timeout: float = PRODUCE_TIMEOUT) 
 async def open_services(settings: Settings) -> AsyncIterator[GatewayServices]:
     """Create SFC's topics if missing, start everything the gateway needs, stop it after.
 
-    The index store is SQLite at ``settings.monitor.sqlite_path``.
+    The index store is the one ``settings.monitor`` names.
 
     Raises:
         UnavailableError: The broker cannot be reached.
@@ -88,15 +89,7 @@ async def open_services(settings: Settings) -> AsyncIterator[GatewayServices]:
         outcomes = OutcomeWaiter(settings.kafka)
         await outcomes.start()
         stack.push_async_callback(outcomes.stop)
-        index = _sqlite_index(settings)
+        index = make_store(settings.monitor)
         await index.open()
         stack.push_async_callback(index.close)
         yield GatewayServices(settings, registry, producer, outcomes, index)
-
-
-def _sqlite_index(settings: Settings) -> IndexStore:
-    # Imported here: the SQLite driver is optional for anyone who builds the services
-    # themselves (another store, or ``sfc dev`` sharing one).
-    from sfc.index.sqlite import SqliteIndexStore
-
-    return SqliteIndexStore(settings.monitor.sqlite_path)

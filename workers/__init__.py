@@ -1,0 +1,1 @@
+"""Example services and workers that ``sfc dev`` runs with the example blueprints."""
