@@ -14,8 +14,8 @@ class TaskError(SfcError):
     Args:
         error: The ASL error name, e.g. ``Order.OutOfStock``.
         cause: A human-readable explanation.
-        retryable: False marks the failure as permanent: SFC reports it as
-            ``<error>`` and the blueprint should not retry it (reported in the cause).
+        retryable: False marks the failure as permanent: the Task state's Retry is
+            skipped and its Catch applies at once.
     """
 
     code = "sfc.task"

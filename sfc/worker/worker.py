@@ -146,8 +146,9 @@ class Worker:
         try:
             output = await _call(handler, job.input)
         except TaskError as exc:
-            cause = exc.cause if exc.retryable else f"{exc.cause} (not retryable)".strip()
-            return TaskFailed(message_id, job.flow_id, job.token, exc.error, cause)
+            return TaskFailed(
+                message_id, job.flow_id, job.token, exc.error, exc.cause, exc.retryable
+            )
         except Exception as exc:  # a handler's own failure is the task's failure
             log.debug("handler for %s failed", job.resource, exc_info=True)
             return TaskFailed(message_id, job.flow_id, job.token, type(exc).__name__, str(exc))

@@ -156,7 +156,7 @@ def _task_failed(flow: FlowState, event: TaskFailed, ctx: Context) -> Decision:
         cause=event.cause,
         token=event.token,
     )
-    return _continue(run, thread, Failed(event.error, event.cause))
+    return _continue(run, thread, Failed(event.error, event.cause, event.retryable))
 
 
 def _task_heartbeat(flow: FlowState, event: TaskHeartbeat, ctx: Context) -> Decision:

@@ -79,7 +79,7 @@ def _finish(run: Run, thread: Thread, output: object) -> Step:
 
 def _recover(run: Run, thread: Thread, state: State, failure: Failed) -> Step:
     if isinstance(state, Recoverable):
-        if _retry(run, thread, state, failure):
+        if failure.retryable and _retry(run, thread, state, failure):
             return None
         for catcher in state.catch:
             if error_matches(catcher.error_equals, failure.error):

@@ -35,11 +35,16 @@ class TaskSucceeded(_Input, frozen=True):
 
 
 class TaskFailed(_Input, frozen=True):
-    """A job failed with an error name and cause."""
+    """A job failed with an error name and cause.
+
+    ``retryable`` False says the failure is permanent: the state's Retry is skipped and
+    its Catch (if any matches) applies at once.
+    """
 
     token: str
     error: str = "States.TaskFailed"
     cause: str | None = None
+    retryable: bool = True
 
 
 class TaskHeartbeat(_Input, frozen=True):

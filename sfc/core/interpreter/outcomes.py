@@ -26,10 +26,14 @@ class Blocked(msgspec.Struct, frozen=True):
 
 
 class Failed(msgspec.Struct, frozen=True):
-    """The state failed with an ASL error (``error`` empty for a Fail state without one)."""
+    """The state failed with an ASL error (``error`` empty for a Fail state without one).
+
+    ``retryable`` False (a worker said the failure is permanent) skips the state's Retry.
+    """
 
     error: str
     cause: str | None = None
+    retryable: bool = True
 
 
 Outcome = Next | Blocked | Failed

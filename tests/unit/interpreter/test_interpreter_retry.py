@@ -243,3 +243,39 @@ def test_a_retried_state_succeeding_clears_the_retry_timer() -> None:
     driver.succeed("T", 1)
     assert driver.state.timers == {}
     assert driver.status is Status.SUCCEEDED
+
+
+def test_a_failure_marked_not_retryable_skips_retry_and_is_caught() -> None:
+    from sfc.core import Context, StartFlow, TaskFailed, decide
+    from sfc.core.blueprint import load_blueprint
+    from sfc.core.interpreter.commands import CompleteFlow, ScheduleJob, StartTimer
+
+    blueprint = load_blueprint(
+        {
+            "StartAt": "Work",
+            "States": {
+                "Work": {
+                    "Type": "Task",
+                    "Resource": "task:work",
+                    "Retry": [{"ErrorEquals": ["States.ALL"], "MaxAttempts": 5}],
+                    "Catch": [{"ErrorEquals": ["Bad.Input"], "Next": "Rejected"}],
+                    "End": True,
+                },
+                "Rejected": {"Type": "Succeed"},
+            },
+        },
+        "permanent",
+    )
+    ctx = Context(1000.0, blueprint, "e")
+    started = decide(None, StartFlow("m1", "f1", "permanent", {}), ctx)
+    (job,) = [c.job for c in started.commands if isinstance(c, ScheduleJob)]
+    retried = decide(started.flow, TaskFailed("m2", "f1", job.token, "Bad.Input", "no"), ctx)
+    assert any(isinstance(c, StartTimer) for c in retried.commands)
+    started = decide(None, StartFlow("m3", "f2", "permanent", {}), ctx)
+    (job,) = [c.job for c in started.commands if isinstance(c, ScheduleJob)]
+    failed = TaskFailed("m4", "f2", job.token, "Bad.Input", "no", retryable=False)
+    caught = decide(started.flow, failed, ctx)
+    assert not any(isinstance(c, StartTimer) for c in caught.commands)
+    (end,) = [c for c in caught.commands if isinstance(c, CompleteFlow)]
+    assert end.status.value == "SUCCEEDED"
+    assert end.output == {"Error": "Bad.Input", "Cause": "no"}
