@@ -19,6 +19,8 @@ class ResourceKind(StrEnum):
     TASK = "task"
     KAFKA = "kafka"
     ARN = "arn"
+    URI = "uri"
+    """Any other absolute URI or a template placeholder: an async task named by it."""
 
 
 class Mode(StrEnum):
@@ -40,8 +42,8 @@ class Resource(msgspec.Struct, frozen=True):
     Attributes:
         uri: The resource as written.
         kind: Its scheme.
-        name: The task name (``task:``, and ARNs, which run as async tasks named by the
-            whole ARN), the Kafka topic (``kafka://``), the full method name
+        name: The task name (``task:``; for ARNs and other URIs, which run as async tasks,
+            the whole resource), the Kafka topic (``kafka://``), the full method name
             ``package.Service/Method`` (``grpc://``), or the URL (``http(s)://``).
         version: The task-definition version a ``task:`` resource pins, if any.
         address: ``host:port`` of a ``grpc://`` resource.
@@ -65,6 +67,7 @@ _GRPC: Final = re.compile(
 )
 _KAFKA: Final = re.compile(r"kafka://([A-Za-z0-9._\-]+)\Z")
 _HTTP: Final = re.compile(r"https?://\S+\Z")
+_URI: Final = re.compile(r"(?:[A-Za-z][A-Za-z0-9+.\-]*:\S+|\$\{[^{}\s]+\})\Z")
 
 
 def parse_resource(uri: str) -> Resource:
@@ -73,7 +76,8 @@ def parse_resource(uri: str) -> Resource:
     Raises:
         ResourceError: ``uri`` is none of ``http(s)://...``,
             ``grpc://host:port/package.Service/Method``, ``task:<name>[:<version>]``,
-            ``kafka://<topic>`` or ``arn:...``.
+            ``kafka://<topic>``, ``arn:...``, another absolute URI or a ``${...}``
+            placeholder.
     """
     if match := _TASK.match(uri):
         version = int(match.group(2)) if match.group(2) else None
@@ -86,7 +90,9 @@ def parse_resource(uri: str) -> Resource:
         return Resource(uri, ResourceKind.HTTP, uri)
     if uri.startswith("arn:"):
         return Resource(uri, ResourceKind.ARN, uri)
+    if _URI.match(uri) and not uri.startswith(("http:", "https:", "grpc:", "task:", "kafka:")):
+        return Resource(uri, ResourceKind.URI, uri)
     raise ResourceError(
         f"resource {uri!r} is not one of http(s)://..., grpc://host:port/package.Service/Method, "
-        "task:<name>[:<version>], kafka://<topic> or arn:..."
+        "task:<name>[:<version>], kafka://<topic>, an ARN or another absolute URI"
     )

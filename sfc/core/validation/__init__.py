@@ -12,23 +12,18 @@ from sfc.core.validation.expressions import check_expressions
 from sfc.core.validation.fields import check_fields
 from sfc.core.validation.graph import check_graph
 from sfc.core.validation.problems import InvalidBlueprintError, Problem
-from sfc.core.validation.resources import Profile, check_resources
+from sfc.core.validation.resources import check_resources
 from sfc.core.validation.structure import outline
 from sfc.core.validation.variables import check_variables
 
-__all__ = ["InvalidBlueprintError", "Problem", "Profile", "validate", "validate_text"]
+__all__ = ["InvalidBlueprintError", "Problem", "validate", "validate_text"]
 
 
-def validate(definition: Json, *, profile: Profile = "sfc") -> list[Problem]:
+def validate(definition: Json) -> list[Problem]:
     """Check a blueprint: Amazon States Language plus SFC's extensions.
 
     Args:
         definition: The decoded blueprint JSON.
-        profile: ``"sfc"`` (the default) requires every Task ``Resource`` to be one SFC
-            can run: ``http(s)://``, ``grpc://``, ``task:``, ``kafka://`` or an AWS ARN.
-            ``"asl"`` checks plain Amazon States Language as AWS tooling writes it: a
-            Task ``Resource`` may be any absolute URI or a deployment-template
-            placeholder; everything else is checked the same way.
 
     Returns:
         Every problem found, grouped by kind of check; an empty list means the
@@ -38,17 +33,16 @@ def validate(definition: Json, *, profile: Profile = "sfc") -> list[Problem]:
     problems += check_graph(shape)
     problems += check_fields(shape)
     problems += check_variables(shape)
-    problems += check_resources(shape, profile)
+    problems += check_resources(shape)
     problems += check_expressions(shape, definition)
     return _unique(problems)
 
 
-def validate_text(text: str, *, profile: Profile = "sfc") -> list[Problem]:
+def validate_text(text: str) -> list[Problem]:
     """Parse a blueprint's JSON text and check it.
 
     Args:
         text: The blueprint as JSON text.
-        profile: As for :func:`validate`.
 
     Returns:
         A single ``json-syntax`` problem when the text is not JSON; otherwise one
@@ -58,7 +52,7 @@ def validate_text(text: str, *, profile: Profile = "sfc") -> list[Problem]:
     definition, problems = _text.parse(text)
     if problems and problems[0].code == "json-syntax":
         return problems
-    return problems + validate(definition, profile=profile)
+    return problems + validate(definition)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:

@@ -2,10 +2,10 @@
 
 SFC runs ``http(s)://`` and ``grpc://`` resources synchronously (its executor makes the
 call) and ``task:`` and ``kafka://`` resources asynchronously (a worker or service
-replies); AWS ARNs are accepted for compatibility and run asynchronously, like named
-tasks. The ``asl`` profile checks plain ASL instead: any absolute URI is a resource, as
-the States Language says, and so is a deployment-template placeholder (``${Name}`` or a
-CloudFormation ``Ref`` / ``Fn::`` object) that tooling replaces before deployment.
+replies). Any other absolute URI, as the States Language allows (an AWS ARN, ``foo:bar``),
+and a deployment-template placeholder such as ``${Name}`` run asynchronously too: a worker
+serves them under the whole resource string. SFC's own schemes and ARNs must be well
+formed.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ from sfc.core.types import Json
 from sfc.core.validation.problems import Problem
 from sfc.core.validation.structure import Outline, StateNode
 
-Profile = Literal["sfc", "asl"]
 Kind = Literal["http", "grpc", "task", "kafka", "arn", "other"]
 
 _SYNC: Final = frozenset({"http", "grpc"})
@@ -43,7 +42,7 @@ _PLACEHOLDER: Final = re.compile(r"\$\{[^{}\s]+\}\Z")
 
 _FORMS: Final = (
     "http(s)://..., grpc://host:port/package.Service/Method, task:<name>[:<version>], "
-    "kafka://<topic> or an AWS ARN"
+    "kafka://<topic>, an AWS ARN, or another absolute URI"
 )
 
 
@@ -64,21 +63,21 @@ def kind_of(resource: str) -> Kind | None:
     return None
 
 
-def check_resources(outline: Outline, profile: Profile) -> list[Problem]:
+def check_resources(outline: Outline) -> list[Problem]:
     """Check the Resource, Mode and ReplyTopic of every Task state."""
     problems: list[Problem] = []
     for state in outline.states:
         if state.type == "Task":
-            problems += _check_task(state, profile)
+            problems += _check_task(state)
     return problems
 
 
-def _check_task(state: StateNode, profile: Profile) -> list[Problem]:
+def _check_task(state: StateNode) -> list[Problem]:
     resource = state.spec.get("Resource")
     problems: list[Problem] = []
     kind: Kind | None = None
     if "Resource" in state.spec:  # a missing Resource is reported as a missing field
-        kind, problem = _resource_kind(resource, child(state.pointer, "Resource"), profile)
+        kind, problem = _resource_kind(resource, child(state.pointer, "Resource"))
         problems += [problem] if problem is not None else []
     mode = state.spec.get("Mode")
     if mode in ("Sync", "Async") and kind not in (None, "other"):
@@ -97,9 +96,7 @@ def _check_task(state: StateNode, profile: Profile) -> list[Problem]:
     return problems
 
 
-def _resource_kind(
-    resource: Json, pointer: str, profile: Profile
-) -> tuple[Kind | None, Problem | None]:
+def _resource_kind(resource: Json, pointer: str) -> tuple[Kind | None, Problem | None]:
     if isinstance(resource, str):
         kind = kind_of(resource)
         if kind is not None:
@@ -107,15 +104,11 @@ def _resource_kind(
         if resource.startswith("arn:"):
             message = f"Resource {resource!r} is not a valid ARN."
             return None, Problem(pointer, "invalid-resource", message)
-        foreign = profile == "asl" and not resource.startswith(_SFC_SCHEMES)
+        foreign = not resource.startswith(_SFC_SCHEMES)
         if foreign and (_URI.match(resource) or _PLACEHOLDER.match(resource)):
             return "other", None
         message = f"Resource {resource!r} is not one of {_FORMS}."
         return None, Problem(pointer, "invalid-resource", message)
-    if profile == "asl" and isinstance(resource, dict) and len(resource) == 1:
-        (key,) = resource
-        if key == "Ref" or key.startswith("Fn::"):
-            return "other", None
     message = f"Resource must be a string, one of {_FORMS}; not {_show(resource)}."
     return None, Problem(pointer, "invalid-resource", message)
 

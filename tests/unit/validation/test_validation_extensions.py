@@ -40,8 +40,6 @@ def test_valid_resources(resource: str) -> None:
 @pytest.mark.parametrize(
     "resource",
     [
-        "foo:bar",
-        "ftp://files/x",
         "http://",
         "http://host name/x",
         "grpc://inventory/shop.Inventory/Reserve",
@@ -58,7 +56,6 @@ def test_valid_resources(resource: str) -> None:
         "arn:aws:lambda:region-1:1234567890:function:F:",
         "arn:aws:lambda:region-1:1234567890:function:F:$*#$7485",
         "arn:aws",
-        "${lambdaArn}",
         "{% $resource %}",
     ],
 )
@@ -71,12 +68,9 @@ def test_resource_must_be_a_string() -> None:
     problem(one(task({"Ref": "Fn"})), "/States/S/Resource", "invalid-resource")
 
 
-@pytest.mark.parametrize(
-    "resource",
-    ["foo:bar", "urn:example:task", "${lambdaArn}", {"Ref": "Fn"}, {"Fn::GetAtt": ["Fn", "Arn"]}],
-)
-def test_asl_profile_accepts_any_uri_and_template_placeholders(resource: Json) -> None:
-    valid(one(task(resource)), profile="asl")
+@pytest.mark.parametrize("resource", ["foo:bar", "urn:example:task", "${lambdaArn}"])
+def test_any_absolute_uri_and_template_placeholders_are_resources(resource: Json) -> None:
+    valid(one(task(resource)))
 
 
 @pytest.mark.parametrize(
@@ -87,11 +81,12 @@ def test_asl_profile_accepts_any_uri_and_template_placeholders(resource: Json) -
         "task:bad name",
         "arn:aws:lambda:r:1:function:F:",
         {"Other": 1},
+        {"Ref": "Fn"},
         3,
     ],
 )
-def test_asl_profile_still_rejects_malformed_resources(resource: Json) -> None:
-    problem(one(task(resource)), "/States/S/Resource", "invalid-resource", profile="asl")
+def test_malformed_resources_are_rejected(resource: Json) -> None:
+    problem(one(task(resource)), "/States/S/Resource", "invalid-resource")
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from sfc.core.validation import Problem, validate
-from sfc.core.validation.resources import Profile
 
 Json = Any
 
@@ -35,20 +34,20 @@ def jsonata(state: dict[str, Json]) -> dict[str, Json]:
     return {**state, "QueryLanguage": "JSONata"}
 
 
-def problem(definition: Json, pointer: str, code: str, profile: Profile = "sfc") -> Problem:
+def problem(definition: Json, pointer: str, code: str) -> Problem:
     """The problem of that code at that pointer; fails the test when there is none."""
-    problems = validate(definition, profile=profile)
+    problems = validate(definition)
     found = [p for p in problems if p.pointer == pointer and p.code == code]
     assert found, f"expected {code} at {pointer!r}, got {[str(p) for p in problems]}"
     return found[0]
 
 
-def valid(definition: Json, profile: Profile = "sfc") -> None:
+def valid(definition: Json) -> None:
     """Fail the test unless the definition is valid."""
-    problems = validate(definition, profile=profile)
+    problems = validate(definition)
     assert problems == [], [str(p) for p in problems]
 
 
-def codes(definition: Json, profile: Profile = "sfc") -> set[tuple[str, str]]:
+def codes(definition: Json) -> set[tuple[str, str]]:
     """The (pointer, code) pairs of every problem."""
-    return {(p.pointer, p.code) for p in validate(definition, profile=profile)}
+    return {(p.pointer, p.code) for p in validate(definition)}
