@@ -116,5 +116,8 @@ class Scope:
         return copy
 
 
+NO_SCOPE: Final = Scope()
+"""Given to dataflow that does not read its scope (see ``Dataflow.reads_scope``)."""
+
 Evaluator = Callable[[Json, Scope], Json]
 """A compiled expression: takes the ``$`` data and the scope, returns a JSON value."""

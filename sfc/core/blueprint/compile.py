@@ -106,9 +106,11 @@ def _recovery(spec: Spec, pointer: str, language: str) -> dict[str, Any]:
 
 
 def _pass(name: str, spec: Spec, pointer: str, language: str, _m: object) -> State:
+    flow = _pass_flow(spec, pointer, language)
     return PassState(
         **_common(name, spec, pointer),
-        flow=_pass_flow(spec, pointer, language),
+        flow=flow,
+        reads_scope=flow.reads_scope,
         result=spec.get("Result"),
         has_result="Result" in spec,
     )
@@ -117,19 +119,21 @@ def _pass(name: str, spec: Spec, pointer: str, language: str, _m: object) -> Sta
 def _pass_flow(spec: Spec, pointer: str, language: str) -> Dataflow:
     if f.is_jsonata_language(language):
         return f.jsonata_flow(spec, pointer, arguments=False, default=Default.INPUT)
-    flow = f.jsonpath_flow(spec, pointer, parameters="Parameters", results=True)
-    flow.result_selector = None
-    return flow
+    return f.jsonpath_flow(spec, pointer, parameters="Parameters", results=True)
 
 
 def _task(name: str, spec: Spec, pointer: str, language: str, _m: object) -> State:
+    flow = _flow(spec, pointer, language, parameters=_arguments_field(language), results=True)
+    timeout = f.value_field(spec, "TimeoutSeconds", pointer, language)
+    heartbeat = f.value_field(spec, "HeartbeatSeconds", pointer, language)
     return TaskState(
         **_common(name, spec, pointer),
         **_recovery(spec, pointer, language),
-        flow=_flow(spec, pointer, language, parameters=_arguments_field(language), results=True),
+        flow=flow,
+        reads_scope=flow.reads_scope or timeout is not None or heartbeat is not None,
         resource=parse_resource(spec["Resource"]),
-        timeout=f.value_field(spec, "TimeoutSeconds", pointer, language),
-        heartbeat=f.value_field(spec, "HeartbeatSeconds", pointer, language),
+        timeout=timeout,
+        heartbeat=heartbeat,
         reply_topic=spec.get("ReplyTopic"),
     )
 
@@ -174,9 +178,8 @@ def _wait(name: str, spec: Spec, pointer: str, language: str, _m: object) -> Sta
 
 
 def _succeed(name: str, spec: Spec, pointer: str, language: str, _m: object) -> State:
-    return SucceedState(
-        **_common(name, spec, pointer), flow=_flow(spec, pointer, language, **_NO_RESULT)
-    )
+    flow = _flow(spec, pointer, language, **_NO_RESULT)
+    return SucceedState(**_common(name, spec, pointer), flow=flow, reads_scope=flow.reads_scope)
 
 
 def _fail(name: str, spec: Spec, pointer: str, language: str, _m: object) -> State:

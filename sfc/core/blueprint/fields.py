@@ -17,7 +17,7 @@ from sfc.core.dataflow.jsonpath import DISCARD, JsonPathFlow
 from sfc.core.intrinsics import compile_intrinsic, is_intrinsic
 from sfc.core.jsonata import JsonataEvaluator, compile_jsonata_template, is_jsonata
 from sfc.core.paths import Path, ReferencePath, compile_path, compile_reference_path
-from sfc.core.payload import compile_payload
+from sfc.core.payload import compile_payload, reads_scope
 from sfc.core.pointer import child
 from sfc.core.scope import Evaluator, Scope
 from sfc.core.types import Json
@@ -77,6 +77,7 @@ def jsonpath_flow(
         results: Whether the state has a result to select and place (ResultSelector,
             ResultPath).
     """
+    templates = [parameters, "ResultSelector" if results else None, "Assign"]
     return JsonPathFlow(
         input_path=path_field(spec, "InputPath"),
         parameters=template_field(spec, parameters, pointer) if parameters else None,
@@ -84,6 +85,7 @@ def jsonpath_flow(
         result_path=result_path_field(spec) if results else None,
         output_path=path_field(spec, "OutputPath"),
         assign=template_field(spec, "Assign", pointer),
+        templates_read_scope=any(reads_scope(spec[k]) for k in templates if k and k in spec),
     )
 
 

@@ -76,6 +76,8 @@ class State:
         pointer: JSON pointer of the state in the blueprint.
         next: The state that follows, or None when the state ends its scope.
         flow: Its input / output processing.
+        reads_scope: False when running it never reads variables, the context object or
+            randomness, so the interpreter need not build a scope for it.
     """
 
     name: str
@@ -83,6 +85,7 @@ class State:
     pointer: str
     next: str | None
     flow: Dataflow
+    reads_scope: bool = True
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

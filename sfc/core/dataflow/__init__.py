@@ -17,7 +17,13 @@ Assigned = dict[str, Json] | None
 
 
 class Dataflow(Protocol):
-    """The input and output processing of one state."""
+    """The input and output processing of one state.
+
+    ``reads_scope`` is False when neither method ever looks at its scope (no template,
+    no variable, no context object), so the interpreter can skip building one.
+    """
+
+    reads_scope: bool
 
     def effective_input(self, raw: Json, scope: Scope) -> Json:
         """What the state works on: a Task's arguments, the input of a Choice's rules..."""

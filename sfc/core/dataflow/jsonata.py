@@ -28,6 +28,9 @@ class JsonataFlow:
 
     __slots__ = ("arguments", "assign", "default", "error_output", "output")
 
+    reads_scope = True
+    """JSONata reads ``$states`` from the scope, always."""
+
     def __init__(
         self,
         *,

@@ -18,6 +18,8 @@ class JsonPathFlow:
     """A state's JSONPath processing; a field left as None is the identity (``$``).
 
     In ``Assign``, ``$`` is the state's result before ResultSelector, as in AWS.
+    ``templates_read_scope`` says whether its templates read the scope (see
+    :func:`sfc.core.payload.reads_scope`).
     """
 
     __slots__ = (
@@ -25,6 +27,7 @@ class JsonPathFlow:
         "input_path",
         "output_path",
         "parameters",
+        "reads_scope",
         "result_path",
         "result_selector",
     )
@@ -38,6 +41,7 @@ class JsonPathFlow:
         result_path: ReferencePath | str | None = None,
         output_path: Path | str | None = None,
         assign: Evaluator | None = None,
+        templates_read_scope: bool = True,
     ) -> None:
         self.input_path = input_path
         self.parameters = parameters
@@ -45,6 +49,9 @@ class JsonPathFlow:
         self.result_path = result_path
         self.output_path = output_path
         self.assign = assign
+        templates = bool(parameters or result_selector or assign) and templates_read_scope
+        paths = (input_path, output_path)
+        self.reads_scope = templates or any(isinstance(p, Path) and p.root != "$" for p in paths)
 
     def effective_input(self, raw: Json, scope: Scope) -> Json:
         """Apply InputPath, then Parameters."""

@@ -117,7 +117,7 @@ def _begin(run: Run, input_: Json) -> None:
     root = run.put(Thread("", "", start, input_, run.now))
     if blueprint.timeout_seconds:
         run.start_timer(root, TimerPurpose.FLOW_TIMEOUT, blueprint.timeout_seconds)
-    run.emit("StateEntered", "", start, payload=input_)
+    run.step("StateEntered", "", start, input_)
     run.queue.append((root, None))
     drive(run)
 

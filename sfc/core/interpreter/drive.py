@@ -54,7 +54,10 @@ def _enter(run: Run, thread: Thread, state: State) -> Outcome:
 
 def _exit(run: Run, thread: Thread, state: State, outcome: Next) -> Step:
     assigned = outcome.assigned
-    run.emit("StateExited", thread.id, state.name, payload=outcome.output, variables=assigned)
+    if assigned:
+        run.emit("StateExited", thread.id, state.name, payload=outcome.output, variables=assigned)
+    else:
+        run.step("StateExited", thread.id, state.name, outcome.output)
     if outcome.next is None:
         return _finish(run, thread, outcome.output)
     variables = thread.variables

@@ -79,6 +79,13 @@ class Run:
         event = HistoryEvent(self.seq, self.now, type_, thread, state, **data)
         self.commands.append(EmitEvent(event))
 
+    def step(self, type_: str, thread: str, state: str, payload: Json) -> None:
+        """Append a StateEntered / StateExited event (the hot path: no keyword arguments)."""
+        self.seq += 1
+        self.commands.append(
+            EmitEvent(HistoryEvent(self.seq, self.now, type_, thread, state, payload))
+        )
+
     def new_id(self, kind: str) -> str:
         """A new job token or timer id, unique within the flow and deterministic."""
         self.serial += 1
@@ -108,7 +115,7 @@ class Run:
             index=index,
         )
         self.threads[child.id] = child
-        self.emit("StateEntered", child.id, start, payload=input_)
+        self.step("StateEntered", child.id, start, input_)
         self.queue.append((child, None))
         return child
 
@@ -125,7 +132,7 @@ class Run:
             variables=variables,
         )
         self.threads[thread.id] = moved
-        self.emit("StateEntered", thread.id, state, payload=input_)
+        self.step("StateEntered", thread.id, state, input_)
         return moved
 
     def remove(self, thread: Thread) -> None:

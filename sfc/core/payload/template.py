@@ -47,6 +47,27 @@ def compile_payload(template: Json, pointer: str = "") -> Evaluator:
     return _compile(template, pointer)
 
 
+def reads_scope(template: Json) -> bool:
+    """Whether a template reads its scope: variables, the context object or randomness.
+
+    A template whose ``.$`` fields are all paths on ``$`` does not; intrinsic functions
+    are assumed to (``States.UUID`` draws from the scope's random source).
+    """
+    if isinstance(template, dict):
+        for key, value in template.items():
+            if key.endswith(".$"):
+                if not isinstance(value, str) or not value.startswith("$"):
+                    return True
+                if value.startswith("$$") or (len(value) > 1 and value[1] not in ".["):
+                    return True
+            elif reads_scope(value):
+                return True
+        return False
+    if isinstance(template, list):
+        return any(reads_scope(v) for v in template)
+    return False
+
+
 def _is_dynamic(template: Json) -> bool:
     if isinstance(template, dict):
         return any(k.endswith(".$") or _is_dynamic(v) for k, v in template.items())

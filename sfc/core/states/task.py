@@ -11,7 +11,7 @@ from sfc.core.interpreter.commands import Job, ScheduleJob
 from sfc.core.interpreter.outcomes import Blocked, Next, Outcome
 from sfc.core.interpreter.records import AwaitJob, Parked, Thread, TimerPurpose
 from sfc.core.interpreter.run import Run
-from sfc.core.scope import Scope
+from sfc.core.scope import NO_SCOPE, Scope
 from sfc.core.states.numbers import whole_number
 from sfc.core.types import Json
 
@@ -20,7 +20,7 @@ def enter(run: Run, thread: Thread, state: State) -> Outcome:
     """Prepare the job; dispatch it, or hold it back while the flow is paused."""
     state = cast(TaskState, state)
     token = run.new_id("j")
-    scope = run.scope(thread, token=token)
+    scope = run.scope(thread, token=token) if state.reads_scope else NO_SCOPE
     job_input = state.flow.effective_input(thread.input, scope)
     if run.paused:
         run.emit("TaskParked", thread.id, state.name, token=token)
@@ -89,7 +89,7 @@ def succeeded(run: Run, thread: Thread, result: Json) -> Outcome:
         run.cancel_timer(wait.timeout_timer)
         run.cancel_timer(wait.heartbeat_timer)
     state = run.state_of(thread)
-    scope = run.scope(thread)
+    scope = run.scope(thread) if state.reads_scope else NO_SCOPE
     output, assigned = state.flow.finish(thread.input, result, scope)
     return Next(output, assigned, state.next)
 
