@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from sfc.core.blueprint import Blueprint, load_blueprint
+from sfc.core.blueprint.tasks import apply_task_definitions
+from sfc.core.types import Json
 from sfc.registry.records import (
     BlueprintDeployed,
     BlueprintStatus,
@@ -41,6 +43,7 @@ class Catalog:
                     record.deployed_at,
                     record.deploy_id,
                     record.comment,
+                    record.task_versions,
                 )
             )
             self._enabled.setdefault(record.name, True)
@@ -99,9 +102,16 @@ class Catalog:
         key = (name, found.version)
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = load_blueprint(found.definition, name, found.version)
+            definition = apply_task_definitions(
+                found.definition, found.task_versions, self._task_definition
+            )
+            compiled = load_blueprint(definition, name, found.version)
             self._compiled[key] = compiled
         return compiled
+
+    def _task_definition(self, name: str, version: int) -> Json:
+        found = self.task(name, version)
+        return None if found is None else found.definition
 
     def task_versions(self, name: str) -> list[TaskDefinitionVersion]:
         """Every version of a task definition, oldest first."""

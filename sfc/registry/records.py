@@ -21,6 +21,7 @@ class BlueprintDeployed(msgspec.Struct, frozen=True, tag=True, rename="camel", o
     definition: Json
     deployed_at: float
     comment: str | None = None
+    task_versions: dict[str, int] = {}
 
 
 class BlueprintStatus(msgspec.Struct, frozen=True, tag=True, rename="camel"):
@@ -62,6 +63,7 @@ class BlueprintVersion(msgspec.Struct, frozen=True, rename="camel", omit_default
     deployed_at: float
     deploy_id: str
     comment: str | None = None
+    task_versions: dict[str, int] = {}
 
 
 class TaskDefinitionVersion(msgspec.Struct, frozen=True, rename="camel"):

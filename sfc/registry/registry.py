@@ -19,6 +19,11 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 
 from sfc.core.blueprint import Blueprint
+from sfc.core.blueprint.tasks import (
+    InvalidTaskDefinitionError,
+    task_references,
+    validate_task_definition,
+)
 from sfc.core.types import Json
 from sfc.core.validation import InvalidBlueprintError, validate
 from sfc.errors import InputError, NotFoundError, UnavailableError
@@ -137,6 +142,9 @@ class Registry:
     ) -> BlueprintVersion:
         """Validate a definition and store it as the blueprint's next version.
 
+        Each unversioned ``task:`` resource is pinned to the latest version of its task
+        definition, if there is one (see :mod:`sfc.core.blueprint.tasks`).
+
         Raises:
             InputError: The name is not a valid blueprint name.
             InvalidBlueprintError: The definition is invalid.
@@ -146,14 +154,28 @@ class Registry:
         problems = validate(definition)
         if problems:
             raise InvalidBlueprintError(problems)
+        pins = self._pin_tasks(definition)
         deploy_id = uuid.uuid4().hex
-        record = BlueprintDeployed(deploy_id, name, definition, time.time(), comment)
+        record = BlueprintDeployed(deploy_id, name, definition, time.time(), comment, pins)
         await self._append(record, f"{name}:{deploy_id}")
         version = self.catalog.version_of_deploy(deploy_id, name)
         found = self.catalog.version(name, version) if version else None
         assert found is not None, "a deploy that was read back has a version"
         log.info("deployed blueprint %s version %d", name, found.version)
         return found
+
+    def _pin_tasks(self, definition: Json) -> dict[str, int]:
+        """The task-definition version each unversioned ``task:`` resource will use."""
+        pins: dict[str, int] = {}
+        for task, version in task_references(definition):
+            if version is not None:
+                if self.catalog.task(task, version) is None:
+                    raise InputError(
+                        f"task definition {task!r} has no version {version}", field="definition"
+                    )
+            elif (latest := self.catalog.task(task)) is not None:
+                pins[task] = latest.version
+        return pins
 
     async def set_enabled(self, name: str, enabled: bool) -> None:
         """Enable or disable new flows of a blueprint.
@@ -169,11 +191,13 @@ class Registry:
         """Store a task definition's next version.
 
         Raises:
-            InputError: The name is invalid or the definition is not a JSON object.
+            InputError: The name is invalid.
+            InvalidTaskDefinitionError: The definition is invalid.
         """
         _check_name(name, "task")
-        if not isinstance(definition, dict):
-            raise InputError("a task definition must be a JSON object", field="definition")
+        problems = validate_task_definition(definition)
+        if problems:
+            raise InvalidTaskDefinitionError(problems)
         deploy_id = uuid.uuid4().hex
         record = TaskDefinitionDeployed(deploy_id, name, definition, time.time())
         await self._append(record, f"task:{name}:{deploy_id}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from sfc.core.blueprint.model import TaskState
 from sfc.core.validation import InvalidBlueprintError
 from sfc.errors import InputError, NotFoundError
 from sfc.kafka import Topics
@@ -65,5 +66,49 @@ async def test_invalid_blueprints_and_names_are_refused(
         with pytest.raises(NotFoundError):
             await registry.set_enabled("missing", True)
         assert registry.catalog.names() == []
+    finally:
+        await registry.stop()
+
+
+TASKED = {
+    "StartAt": "Split",
+    "States": {"Split": {"Type": "Task", "Resource": "task:order.split", "End": True}},
+}
+
+
+async def test_blueprints_keep_the_task_definition_version_they_were_deployed_with(
+    kafka_settings: KafkaSettings, topics: Topics
+) -> None:
+    registry = Registry(kafka_settings)
+    await registry.start()
+    try:
+        first = await registry.deploy_task("order.split", {"TimeoutSeconds": 10})
+        pinned = await registry.deploy("orders", TASKED)
+        second = await registry.deploy_task("order.split", {"TimeoutSeconds": 99})
+        repinned = await registry.deploy("orders", TASKED)
+        assert (first.version, second.version) == (1, 2)
+        assert pinned.task_versions == {"order.split": 1}
+        assert repinned.task_versions == {"order.split": 2}
+        old = await registry.blueprint("orders", pinned.version)
+        new = await registry.blueprint("orders", repinned.version)
+        assert old is not None
+        assert new is not None
+        old_split, new_split = old.state("", "Split"), new.state("", "Split")
+        assert isinstance(old_split, TaskState)
+        assert isinstance(new_split, TaskState)
+        assert old_split.resource.uri == "task:order.split:1"
+        assert new_split.resource.uri == "task:order.split:2"
+        with pytest.raises(InputError):
+            await registry.deploy(
+                "other",
+                {
+                    "StartAt": "T",
+                    "States": {
+                        "T": {"Type": "Task", "Resource": "task:order.split:7", "End": True}
+                    },
+                },
+            )
+        with pytest.raises(InvalidBlueprintError):
+            await registry.deploy_task("order.split", {"TimeoutSeconds": "soon"})
     finally:
         await registry.stop()
