@@ -12,8 +12,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Final, NamedTuple
 
-import msgspec
-
 from sfc.core.failure import AslError, StatesError
 from sfc.core.intrinsics import functions as fn
 from sfc.core.intrinsics.errors import IntrinsicSyntaxError
@@ -290,13 +288,9 @@ def _path_reader(node: PathArg, function: str) -> Evaluator:
 
 
 def _not_found(path: Path, function: str, data: Json) -> str:
-    if path.root == "$":
-        where = f"the input '{msgspec.json.encode(data).decode()}'"
-    elif path.root == "$$":
-        where = "the context object"
-    else:
-        where = f"the variable '${path.root}'"
-    return f"The JSONPath '{path.text}' given to {function} could not be found in {where}"
+    return (
+        f"The JSONPath '{path.text}' given to {function} could not be found in {path.where(data)}"
+    )
 
 
 def _impl(call: Call) -> Impl:

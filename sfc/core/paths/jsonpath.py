@@ -15,6 +15,7 @@ import re
 from typing import Final
 
 import jsonpath
+import msgspec
 from jsonpath.segments import JSONPathChildSegment
 from jsonpath.selectors import IndexSelector, NameSelector
 
@@ -100,6 +101,15 @@ class Path:
             if found:
                 return value
         raise AslError(StatesError.RUNTIME, f"Invalid path '{self.text}': no value selected")
+
+    def where(self, data: Json) -> str:
+        """Where this path looks, for messages: the input (shown), the context object or a
+        variable."""
+        if self.root == "$":
+            return f"the input '{msgspec.json.encode(data).decode()}'"
+        if self.root == "$$":
+            return "the context object"
+        return f"the variable '${self.root}'"
 
     def _target(self, data: Json, scope: Scope | None) -> Json:
         root = self.root

@@ -7,8 +7,6 @@ other value is copied as written. Templates nest through objects and arrays.
 
 from __future__ import annotations
 
-import msgspec
-
 from sfc.core.failure import AslError, StatesError
 from sfc.core.intrinsics import compile_intrinsic, is_intrinsic
 from sfc.core.paths import Path, compile_path, is_path
@@ -136,13 +134,7 @@ def _path_reader(field: str, path: Path) -> Evaluator:
 
 
 def _not_found(field: str, path: Path, data: Json) -> str:
-    if path.root == "$":
-        where = f"the input '{msgspec.json.encode(data).decode()}'"
-    elif path.root == "$$":
-        where = "the context object"
-    else:
-        where = f"the variable '${path.root}'"
     return (
         f"The JSONPath '{path.text}' specified for the field '{field}' "
-        f"could not be found in {where}"
+        f"could not be found in {path.where(data)}"
     )
