@@ -67,22 +67,91 @@ class GatewaySettings(BaseModel):
 
 
 class WorkerSettings(BaseModel):
-    """Workers of the async mode."""
+    """Workers of the async mode (``sfc worker``); see docs/workers.md."""
 
-    pool: str = "common"
-    concurrency: int = Field(default=16, ge=1)
-    heartbeat_seconds: float = Field(default=10.0, gt=0)
-    group_prefix: str = "sfc-workers"
+    pool: str = Field(default="common", description="'common', or a blueprint's name.")
+    concurrency: int = Field(default=16, ge=1, description="Jobs run at once.")
+    group_prefix: str = Field(
+        default="sfc-workers", description="Consumer group of a pool: '<prefix>.<pool>'."
+    )
+    shutdown_grace_seconds: float = Field(
+        default=20.0,
+        ge=0,
+        description="On stop or drain, how long jobs in hand may finish before being handed back.",
+    )
+    rebalance_grace_seconds: float = Field(
+        default=3.0,
+        ge=0,
+        description="When partitions move, how long their jobs may finish before they go.",
+    )
+    heartbeats_per_interval: int = Field(
+        default=3, ge=1, description="Heartbeats sent per HeartbeatSeconds of a job."
+    )
+    max_output_bytes: int = Field(
+        default=1_000_000,
+        ge=1024,
+        le=4_000_000,
+        description="Largest encoded reply; keep it below the broker's message.max.bytes.",
+    )
+    linger_ms: int = Field(default=2, ge=0, le=1000, description="Batching delay of replies.")
+    host: str = "127.0.0.1"
+    port: int = Field(
+        default=0, ge=0, le=65535, description="Health and metrics port; 0 picks one."
+    )
 
 
 class ExecutorSettings(BaseModel):
     """The executor role (sync HTTP and gRPC calls)."""
 
     group_id: str = "sfc-executor"
-    concurrency: int = Field(default=64, ge=1)
-    per_host_limit: int = Field(default=32, ge=1)
-    default_timeout_seconds: float = Field(default=60.0, gt=0)
-    max_cause_bytes: int = Field(default=4096, ge=64)
+    concurrency: int = Field(default=64, ge=1, description="Calls in flight at most.")
+    per_host_limit: int = Field(
+        default=32, ge=1, description="Calls in flight to one host:port at most."
+    )
+    default_timeout_seconds: float = Field(
+        default=60.0, gt=0, description="A call's timeout when its Task sets no TimeoutSeconds."
+    )
+    max_cause_bytes: int = Field(
+        default=4096, ge=64, description="Failure causes (error bodies) are cut to this size."
+    )
+    descriptor_sets: list[Path] = Field(
+        default_factory=list,
+        description="Protobuf descriptor sets (protoc --include_imports --descriptor_set_out) "
+        "describing gRPC services; services not in them are looked up by server reflection.",
+    )
+    port: int = Field(
+        default=0, ge=0, le=65535, description="Health and metrics port; 0 picks one."
+    )
+    host: str = "127.0.0.1"
+
+
+class BridgeSettings(BaseModel):
+    """The bridge to plain Kafka services: replies, triggers and Join events.
+
+    The gateway role runs it (and ``sfc dev``); several gateways share its work through
+    the consumer groups below.
+    """
+
+    enabled: bool = Field(default=True, description="Whether the gateway role runs the bridge.")
+    trigger_group: str = Field(default="sfc", description="Consumer group of trigger topics.")
+    reply_group: str = Field(default="sfc-replies", description="Consumer group of reply topics.")
+    event_group: str = Field(
+        default="sfc-join-events", description="Consumer group of Join event source topics."
+    )
+    refresh_seconds: float = Field(
+        default=1.0, gt=0, description="How often deployed blueprints are checked for topics."
+    )
+    early_event_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="How long a Join event is kept while no flow has subscribed to its key.",
+    )
+    max_early_events: int = Field(
+        default=100_000, ge=1, description="Early events kept at most; reading pauses beyond."
+    )
+    create_topics: bool = Field(
+        default=True, description="Create the topics blueprints name (kafka://) when missing."
+    )
 
 
 class MonitorSettings(BaseModel):
@@ -90,8 +159,34 @@ class MonitorSettings(BaseModel):
 
     store: Literal["sqlite", "elasticsearch"] = "sqlite"
     sqlite_path: Path = Path(".sfc/monitor.sqlite3")
-    elasticsearch_url: str = "http://127.0.0.1:9200"
-    index_prefix: str = "sfc"
+    elasticsearch_url: str = Field(
+        default="http://127.0.0.1:9200",
+        description="Elasticsearch node URL(s); several are separated by commas.",
+    )
+    index_prefix: str = Field(
+        default="sfc",
+        # What Elasticsearch accepts in index names, in a form that cannot start with - or _.
+        pattern=r"^[a-z0-9][a-z0-9_.-]{0,200}$",
+        description="Elasticsearch indices are named <prefix>-flows, <prefix>-steps, ...",
+    )
+    elasticsearch_api_key: SecretStr | None = Field(
+        default=None, description="API key (the encoded id:key) for Elasticsearch."
+    )
+    elasticsearch_username: str | None = Field(
+        default=None, description="User for HTTP basic authentication to Elasticsearch."
+    )
+    elasticsearch_password: SecretStr | None = None
+    elasticsearch_ca_certs: Path | None = Field(
+        default=None, description="CA bundle that signed the cluster's TLS certificate."
+    )
+    elasticsearch_timeout_seconds: float = Field(default=10.0, gt=0)
+    elasticsearch_refresh: bool = Field(
+        default=False,
+        description=(
+            "Refresh after each apply, so searches see it at once (as with SQLite); "
+            "otherwise within the indices' refresh interval (1 s by default)."
+        ),
+    )
     group_id: str = "sfc-exporter"
 
 
@@ -117,6 +212,7 @@ class Settings(BaseSettings):
     gateway: GatewaySettings = Field(default_factory=GatewaySettings)
     worker: WorkerSettings = Field(default_factory=WorkerSettings)
     executor: ExecutorSettings = Field(default_factory=ExecutorSettings)
+    bridge: BridgeSettings = Field(default_factory=BridgeSettings)
     monitor: MonitorSettings = Field(default_factory=MonitorSettings)
     log: LogSettings = Field(default_factory=LogSettings)
 

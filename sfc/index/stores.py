@@ -11,11 +11,15 @@ def make_store(settings: MonitorSettings) -> IndexStore:
     """A new, unopened store of the kind ``settings.store`` names.
 
     Raises:
-        ConfigError: The store kind is not available yet.
+        ConfigError: The store kind is unknown.
     """
+    # Imported here, so that choosing a store loads nothing of the others.
     if settings.store == "sqlite":
-        # Imported here, so that choosing another store loads nothing of this one.
         from sfc.index.sqlite import SqliteIndexStore
 
         return SqliteIndexStore(settings.sqlite_path)
-    raise ConfigError(f"the {settings.store} index store is not available yet; use sqlite")
+    if settings.store == "elasticsearch":
+        from sfc.index.elasticsearch import ElasticsearchIndexStore
+
+        return ElasticsearchIndexStore.from_settings(settings)
+    raise ConfigError(f"unknown index store {settings.store!r}; use sqlite or elasticsearch")
