@@ -13,13 +13,19 @@ from typing import Any, Final
 from sfc import __version__
 from sfc.gateway.auth import PROTECTED_PREFIX
 from sfc.gateway.errors import RETRY_AFTER_SECONDS
+from sfc.gateway.monitor_schemas import MONITOR_SCHEMAS
+from sfc.gateway.routes.pools import SCHEMAS as POOL_SCHEMAS
 from sfc.gateway.routing import Route
 from sfc.gateway.schemas import SCHEMAS
+
+COMPONENTS: Final = {**SCHEMAS, **MONITOR_SCHEMAS, **POOL_SCHEMAS}
+"""Every body schema the document holds."""
 
 _PATH_PARAMS: Final[dict[str, dict[str, Any]]] = {
     "name": {"type": "string", "description": "A blueprint or task definition name"},
     "version": {"type": "integer", "minimum": 1, "description": "A version number"},
     "id": {"type": "string", "description": "A flow id"},
+    "path": {"type": "string", "description": "A file's path in the dashboard's folder"},
 }
 
 _HEADERS: Final[dict[str, str]] = {
@@ -33,10 +39,13 @@ _HEADERS: Final[dict[str, str]] = {
 _ERRORS: Final[dict[int, str]] = {
     400: "Malformed request or invalid blueprint; `field` or `problems` say what",
     401: "Missing or wrong bearer token",
-    404: "Unknown blueprint, version, task definition or flow; `field` says which",
+    404: "Unknown blueprint, version, task definition, flow or file; `field` says which",
     409: "The blueprint is disabled",
     413: "The request body is over the limit",
-    503: "The broker did not acknowledge in time; nothing was accepted. Retry later",
+    503: (
+        "The broker did not acknowledge in time (nothing was accepted), or the index store "
+        "cannot be reached. Retry later"
+    ),
 }
 
 
@@ -44,7 +53,7 @@ def build_document(routes: Sequence[Route]) -> dict[str, Any]:
     """The OpenAPI document of these routes."""
     paths: dict[str, dict[str, Any]] = {}
     for route in routes:
-        paths.setdefault(route.path, {})[route.method.lower()] = _operation(route)
+        paths.setdefault(document_path(route.path), {})[route.method.lower()] = _operation(route)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -55,10 +64,15 @@ def build_document(routes: Sequence[Route]) -> dict[str, Any]:
         "tags": [{"name": tag} for tag in dict.fromkeys(route.tag for route in routes)],
         "paths": paths,
         "components": {
-            "schemas": SCHEMAS,
+            "schemas": COMPONENTS,
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
         },
     }
+
+
+def document_path(path: str) -> str:
+    """An aiohttp path template as OpenAPI writes it: ``{path:.+}`` becomes ``{path}``."""
+    return re.sub(r"\{(\w+):[^}]*\}", r"{\1}", path)
 
 
 def _operation(route: Route) -> dict[str, Any]:
@@ -89,7 +103,7 @@ def _operation_id(route: Route) -> str:
 def _parameters(route: Route) -> list[dict[str, Any]]:
     parameters = [
         {"name": name, "in": "path", "required": True, "schema": _PATH_PARAMS[name]}
-        for name in re.findall(r"\{(\w+)\}", route.path)
+        for name in re.findall(r"\{(\w+)\}", document_path(route.path))
     ]
     parameters += [
         {
@@ -142,6 +156,6 @@ def _error(status: int) -> dict[str, Any]:
 
 
 def _ref(schema: str) -> dict[str, str]:
-    if schema not in SCHEMAS:
+    if schema not in COMPONENTS:
         raise KeyError(f"no schema {schema!r} in the OpenAPI components")
     return {"$ref": f"#/components/schemas/{schema}"}

@@ -145,7 +145,7 @@ async def test_unknown_versions_name_the_field(client: Client) -> None:
 
 async def test_task_definitions_are_versioned(client: Client) -> None:
     for timeout in (5, 10):
-        definition = {"resource": "task:charge", "timeoutSeconds": timeout}
+        definition = {"Comment": "charges a card", "TimeoutSeconds": timeout}
         body = {"name": "charge", "definition": definition}
         response = await client.post(f"{API}/tasks", json=body)
         assert response.status == 201
@@ -154,11 +154,14 @@ async def test_task_definitions_are_versioned(client: Client) -> None:
     assert listed["items"][0]["latestVersion"] == 2
     assert listed["items"][0]["versions"] == [1, 2]
     first = await (await client.get(f"{API}/tasks/charge/versions/1")).json()
-    assert first["definition"]["timeoutSeconds"] == 5
+    assert first["definition"]["TimeoutSeconds"] == 5
     versions = await (await client.get(f"{API}/tasks/charge/versions")).json()
     assert [v["version"] for v in versions["items"]] == [1, 2]
     assert (await client.get(f"{API}/tasks/charge/versions/3")).status == 404
     assert (await client.get(f"{API}/tasks/other/versions")).status == 404
     wrong = await client.post(f"{API}/tasks", json={"name": "charge", "definition": [1]})
     assert wrong.status == 400
-    assert (await wrong.json())["error"]["field"] == "definition"
+    invalid = {"name": "charge", "definition": {"TimeoutSeconds": "soon"}}
+    refused = await client.post(f"{API}/tasks", json=invalid)
+    assert refused.status == 400
+    assert (await refused.json())["error"]["problems"][0]["pointer"] == "/TimeoutSeconds"
