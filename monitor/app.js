@@ -7,6 +7,7 @@ import * as blueprints from "./js/views/blueprints.js";
 import * as composer from "./js/views/composer.js";
 import * as flow from "./js/views/flow.js";
 import * as flows from "./js/views/flows.js";
+import * as pools from "./js/views/pools.js";
 
 // Pages by the first part of the hash (#/flows/ID -> "flows", ["ID"]). A page module
 // exports mount(main, args, params) and may return a function that unmounts it.
@@ -15,6 +16,7 @@ const ROUTES = {
   blueprints: (main, args, params) => args.length ? blueprints.mountOne(main, args[0], params) : blueprints.mount(main, params),
   flows: (main, args, params) => args.length ? flow.mount(main, args[0], params) : flows.mount(main, params),
   composer: (main, args, params) => composer.mount(main, args[0], params),
+  pools: (main) => pools.mount(main),
 };
 
 let unmount = null;

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr, ValidationError
+from pydantic import BaseModel, Field, SecretStr, ValidationError, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -190,6 +190,122 @@ class MonitorSettings(BaseModel):
     group_id: str = "sfc-exporter"
 
 
+POOL_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$"
+"""A pool's name: ``common`` or a blueprint's (the registry's rule for names)."""
+
+
+class PoolSettings(BaseModel):
+    """One worker pool (``[[scheduler.pools]]``); see docs/scheduler.md.
+
+    The API (``PUT /api/v1/pools/{name}``) changes pools at run time; what it writes
+    takes precedence over what is declared here.
+    """
+
+    name: str = Field(
+        default="common",
+        pattern=POOL_NAME,
+        description="'common', or the name of a blueprint with messageType specific.",
+    )
+    modules: list[str] = Field(
+        default_factory=list,
+        description="Handler modules its workers serve (sfc worker --module); none: no workers.",
+    )
+    min_replicas: int = Field(default=1, ge=0, description="Workers the pool keeps at least.")
+    max_replicas: int = Field(default=4, ge=1, description="Workers the pool grows to at most.")
+    target_pending: int = Field(
+        default=32, ge=1, description="Pending jobs per worker the pool is sized for."
+    )
+    cooldown_seconds: float = Field(
+        default=30.0,
+        ge=0,
+        description="How long the demand must stay lower before the pool shrinks.",
+    )
+    max_age_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        description="Add a worker (one per cooldown) while the oldest pending job is older; "
+        "None sizes by the count of pending jobs alone.",
+    )
+    concurrency: int | None = Field(
+        default=None,
+        ge=1,
+        description="Jobs each worker runs at once (worker.concurrency if unset).",
+    )
+    replicas: int | None = Field(
+        default=None, ge=0, description="A fixed number of workers instead of autoscaling."
+    )
+
+    @model_validator(mode="after")
+    def _bounds(self) -> PoolSettings:
+        if self.min_replicas > self.max_replicas:
+            raise ValueError(
+                f"pool {self.name}: min_replicas {self.min_replicas} is over "
+                f"max_replicas {self.max_replicas}"
+            )
+        if self.replicas is not None and not (
+            self.min_replicas <= self.replicas <= self.max_replicas
+        ):
+            raise ValueError(f"pool {self.name}: replicas must be within min and max replicas")
+        return self
+
+
+class SchedulerSettings(BaseModel):
+    """The scheduler role (``sfc scheduler``) and the pools it sizes; see docs/scheduler.md."""
+
+    backend: Literal["local"] = Field(
+        default="local", description="Where workers run: 'local' processes on this machine."
+    )
+    group_id: str = Field(
+        default="sfc-scheduler", description="Consumer group of the leader election."
+    )
+    pools: list[PoolSettings] = Field(
+        default_factory=lambda: [PoolSettings()],
+        description="The pools; by default the common pool (without modules: no workers).",
+    )
+    interval_seconds: float = Field(
+        default=1.0, gt=0, description="How often the leader sizes the pools."
+    )
+    load_interval_seconds: float = Field(
+        default=1.0, gt=0, description="How often each engine reports its pending jobs."
+    )
+    load_ttl_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="How long an engine's report counts without a newer one "
+        "(a few load intervals).",
+    )
+    start_timeout_seconds: float = Field(
+        default=30.0, gt=0, description="A worker not ready after this long failed to start."
+    )
+    backoff_seconds: float = Field(
+        default=1.0, gt=0, description="Wait after a first failed start; doubles each time."
+    )
+    max_backoff_seconds: float = Field(
+        default=60.0, gt=0, description="Longest wait between two failed starts."
+    )
+    stop_timeout_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        description="A draining worker is killed after this long "
+        "(default: worker.shutdown_grace_seconds + 10).",
+    )
+    high_volume_flows_per_day: int = Field(
+        default=10_000, ge=1, description="Blueprints starting more flows a day get advice."
+    )
+    host: str = "127.0.0.1"
+    port: int = Field(
+        default=0, ge=0, le=65535, description="Health and metrics port; 0 picks one."
+    )
+
+    @model_validator(mode="after")
+    def _unique(self) -> SchedulerSettings:
+        names = [pool.name for pool in self.pools]
+        twice = sorted({name for name in names if names.count(name) > 1})
+        if twice:
+            raise ValueError(f"pool {twice[0]} is declared more than once")
+        return self
+
+
 class LogSettings(BaseModel):
     """Logging, which only the CLI sets up."""
 
@@ -214,6 +330,7 @@ class Settings(BaseSettings):
     executor: ExecutorSettings = Field(default_factory=ExecutorSettings)
     bridge: BridgeSettings = Field(default_factory=BridgeSettings)
     monitor: MonitorSettings = Field(default_factory=MonitorSettings)
+    scheduler: SchedulerSettings = Field(default_factory=SchedulerSettings)
     log: LogSettings = Field(default_factory=LogSettings)
 
     @classmethod

@@ -11,12 +11,13 @@ import typer
 
 from sfc.cli.logs import setup_logging
 from sfc.dev import DevStack
+from sfc.dev.example import BLUEPRINT, ExampleOptions
 from sfc.dev.stack import DevOptions
 from sfc.errors import SfcError
 from sfc.roles import run_until_signalled
 from sfc.settings import load_settings
 
-DEFAULT_WORKERS = ["workers.examples"]
+DEFAULT_WORKERS = ["workers.examples", "workers.orders"]
 
 
 def dev_command(
@@ -34,15 +35,33 @@ def dev_command(
     ] = None,
     token: Annotated[str | None, typer.Option(help="Require this bearer token on the API.")] = None,
     config: Annotated[Path | None, typer.Option(help="A TOML settings file.")] = None,
+    example: Annotated[
+        bool, typer.Option(help="Run the order example's services (inventory, pricing, ...).")
+    ] = True,
+    orders: Annotated[
+        int, typer.Option(min=0, help="Example orders to publish once everything is up.")
+    ] = 3,
+    flaky: Annotated[
+        int, typer.Option(min=0, help="The inventory fails every N-th reservation (0: never).")
+    ] = 4,
 ) -> None:
-    """Run SFC on this machine: broker, engine, workers, exporter and gateway, in one command.
+    """Run SFC on this machine: broker, engine, workers, executor, exporter and gateway.
 
-    Data lives in memory for as long as the command runs; Ctrl-C stops everything.
+    Also runs the order example's services (see docs/example.md). Data lives in memory for
+    as long as the command runs; Ctrl-C stops everything.
     """
     settings = load_settings(config)
     setup_logging(settings.log)
     sys.path.insert(0, str(Path.cwd()))
-    options = DevOptions(port, host, blueprints, workers or DEFAULT_WORKERS, data_dir, token)
+    options = DevOptions(
+        port,
+        host,
+        blueprints,
+        workers or DEFAULT_WORKERS,
+        data_dir,
+        token,
+        ExampleOptions(enabled=example, orders=orders, fail_every=flaky),
+    )
     stack = DevStack(options, settings)
     try:
         asyncio.run(run_until_signalled([stack, _Banner(stack)]))
@@ -80,6 +99,7 @@ class _Banner:
                 f"  curl -s -X POST '{url}/api/v1/flows?wait=10'{auth} "
                 f"-H 'Content-Type: application/json' -d '{body}'",
             ]
+        lines += _order_example(stack, url, auth)
         typer.echo("\n".join(lines) + "\n")
 
     async def stop(self) -> None:
@@ -90,7 +110,37 @@ def _example(stack: DevStack) -> tuple[str, str] | None:
     if not stack.deployed:
         return None
     name = stack.deployed[0].name
+    return name, _start_body(stack, name)
+
+
+def _start_body(stack: DevStack, name: str) -> str:
     sample = stack.options.blueprints / f"{name}.input.json"
     flow_input = sample.read_text().strip() if sample.is_file() else "{}"
     compact = " ".join(flow_input.split())
-    return name, f'{{"blueprint": "{name}", "input": {compact}}}'
+    return f'{{"blueprint": "{name}", "input": {compact}}}'
+
+
+def _order_example(stack: DevStack, url: str, auth: str) -> list[str]:
+    example = stack.example
+    if example is None:
+        return []
+    broker = stack.broker.bootstrap_servers
+    published = ", ".join(str(order["order_id"]) for order in stack.published) or "none"
+    every = example.options.fail_every
+    flaky = f"fails 1 reservation in {every}: Retry" if every else "never fails"
+    return [
+        "",
+        f"The order example ({BLUEPRINT}; docs/example.md):",
+        f"  inventory http://{example.inventory_address} ({flaky}),"
+        f" pricing grpc://{example.pricing_address},",
+        "  financial statistics (Faust), payment simulator. Orders published: " + published,
+        "  Publish more orders (each starts a flow):",
+        f"    python -m workers.order_publisher --broker {broker} --count 3",
+        "  Watch them (and in the dashboard):",
+        f"    curl -s '{url}/api/v1/flows?blueprint={BLUEPRINT}'{auth}",
+        f"    sfc flow steps <flow id> --url {url}",
+        "  Start one over the API, then confirm its payment (else it is cancelled in 120 s):",
+        f"    curl -s -X POST '{url}/api/v1/flows'{auth} -H 'Content-Type: application/json'"
+        f" -d '{_start_body(stack, BLUEPRINT)}'",
+        f"    python -m workers.payments --broker {broker} --confirm TM-20261121-demo0001",
+    ]

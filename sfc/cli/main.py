@@ -5,11 +5,13 @@ from __future__ import annotations
 import typer
 
 from sfc import __version__
-from sfc.cli import blueprint, flow
+from sfc.cli import blueprint, flow, pool
 from sfc.cli.dev import dev_command
 from sfc.cli.engine import engine_command
+from sfc.cli.executor import executor_command
 from sfc.cli.exporter import exporter_command
 from sfc.cli.gateway import gateway_command
+from sfc.cli.scheduler import scheduler_command
 from sfc.cli.worker import worker_command
 
 app = typer.Typer(
@@ -20,10 +22,13 @@ app = typer.Typer(
 )
 app.add_typer(blueprint.app, name="blueprint")
 app.add_typer(flow.app, name="flow")
+app.add_typer(pool.app, name="pool")
 app.command("dev")(dev_command)
 app.command("engine")(engine_command)
+app.command("executor")(executor_command)
 app.command("exporter")(exporter_command)
 app.command("gateway")(gateway_command)
+app.command("scheduler")(scheduler_command)
 app.command("worker")(worker_command)
 
 

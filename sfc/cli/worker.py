@@ -11,7 +11,7 @@ import typer
 
 from sfc.cli.logs import setup_logging
 from sfc.errors import SfcError
-from sfc.roles import run_until_signalled
+from sfc.roles import HealthServer, run_until_signalled
 from sfc.settings import load_settings
 from sfc.worker import Worker, load_handlers
 
@@ -21,19 +21,25 @@ def worker_command(
         list[str], typer.Option("--module", "-m", help="A module defining sfc.worker.Handlers.")
     ],
     pool: Annotated[
-        str, typer.Option(help="'common', or a blueprint's name for its specific pool.")
-    ] = "common",
+        str | None,
+        typer.Option(help="'common', or a blueprint's name for its specific pool."),
+    ] = None,
     concurrency: Annotated[int | None, typer.Option(help="Jobs run at once.")] = None,
     config: Annotated[Path | None, typer.Option(help="A TOML settings file.")] = None,
 ) -> None:
-    """Run a worker: take jobs from a pool's topic and report their results."""
-    settings = load_settings(config)
-    setup_logging(settings.log)
-    sys.path.insert(0, str(Path.cwd()))
+    """Run a worker: take jobs from a pool's topic and report their results.
+
+    SIGTERM or SIGINT drains it: no new jobs, jobs in hand finish within
+    worker.shutdown_grace_seconds, and those still running are handed back to the pool.
+    """
     try:
+        settings = load_settings(config)
+        setup_logging(settings.log)
+        sys.path.insert(0, str(Path.cwd()))
         handlers = load_handlers(module)
+        worker = Worker(settings, pool or settings.worker.pool, handlers, concurrency)
     except SfcError as exc:
         typer.echo(f"error: {exc.message}", err=True)
         raise typer.Exit(1) from None
-    worker = Worker(settings, pool, handlers, concurrency)
-    asyncio.run(run_until_signalled([worker]))
+    health = HealthServer(settings.worker.host, settings.worker.port, lambda: worker.ready)
+    asyncio.run(run_until_signalled([health, worker]))

@@ -1,7 +1,9 @@
 """Every SFC role in one process, on the embedded broker, for development.
 
 The broker keeps its data in memory and the monitor's SQLite file lives in a temporary
-folder (unless one is given): everything lasts as long as the process.
+folder (unless one is given): everything lasts as long as the process. Besides the roles
+(engine, exporter, worker, executor, the gateway with its Kafka bridge), the stack runs
+the order example's services (:mod:`sfc.dev.example`) when ``example.enabled``.
 """
 
 from __future__ import annotations
@@ -14,16 +16,21 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
+from sfc.bridge import Bridge
 from sfc.broker import EmbeddedBroker
+from sfc.dev.example import BLUEPRINT, ExampleOptions, OrderExample
 from sfc.engine import Engine
+from sfc.executor import Executor
 from sfc.exporter import Exporter
 from sfc.gateway.app import create_app
 from sfc.gateway.server import GatewayServer, start_server
 from sfc.gateway.services import open_services
 from sfc.registry import BlueprintVersion, Registry
+from sfc.roles import Service
 from sfc.settings import Settings
 from sfc.worker import Worker, load_handlers
 
@@ -43,6 +50,8 @@ class DevOptions:
         worker_modules: Modules whose handlers the in-process worker serves.
         data_dir: Where the monitor's SQLite file goes (a temporary folder when None).
         token: The API's bearer token, if any.
+        example: The order example's services.
+        root: Where ``workers/`` is (the repository's root).
     """
 
     port: int = 8080
@@ -51,10 +60,12 @@ class DevOptions:
     worker_modules: list[str] = field(default_factory=list)
     data_dir: Path | None = None
     token: str | None = None
+    example: ExampleOptions = field(default_factory=ExampleOptions)
+    root: Path = field(default_factory=Path.cwd)
 
 
 class DevStack:
-    """Broker, engine, exporter, worker and gateway in this process."""
+    """Broker, roles, the order example's services and the gateway in this process."""
 
     def __init__(self, options: DevOptions, base: Settings | None = None) -> None:
         self.options = options
@@ -62,12 +73,16 @@ class DevStack:
         self.broker = EmbeddedBroker()
         self.settings: Settings | None = None
         self.server: GatewayServer | None = None
+        self.engine: Engine | None = None
+        self.bridge: Bridge | None = None
+        self.example: OrderExample | None = None
         self.deployed: list[BlueprintVersion] = []
+        self.published: list[dict[str, Any]] = []
         self._stack = contextlib.AsyncExitStack()
         self._temp: Path | None = None
 
     async def start(self) -> None:
-        """Start every role and deploy the example blueprints."""
+        """Start every role and service, deploy the blueprints, publish the sample orders."""
         try:
             await self._start()
         except BaseException:
@@ -80,21 +95,32 @@ class DevStack:
         settings = self._settings()
         self.settings = settings
         services = await self._stack.enter_async_context(open_services(settings))
-        engine = Engine(settings, services.registry)
-        roles: list[Engine | Exporter | Worker] = [engine, Exporter(settings, services.index)]
+        self.engine = engine = Engine(settings, services.registry)
+        self.bridge = Bridge(settings, services.registry)
+        roles: list[Service] = [engine, Exporter(settings, services.index), self.bridge]
+        roles.append(Executor(settings))
         if self.options.worker_modules:
             handlers = load_handlers(self.options.worker_modules)
             roles.append(Worker(settings, "common", handlers))
+        if self._runs_example():
+            self.example = OrderExample(self.options.example, settings, self.options.root)
+            roles.append(self.example)
         # Each role joins a consumer group, which takes the broker seconds: join together.
         await asyncio.gather(*(self._run(role) for role in roles))
         self.deployed = await self._deploy(services.registry)
         self.server = await start_server(create_app(services), self.options.host, self.options.port)
         self._stack.push_async_callback(self.server.stop)
         await _until(lambda: engine.ready, 30.0)
+        if self.example is not None and self.options.example.orders:
+            self.published = await self.example.publish_orders(self.options.example.orders)
 
-    async def _run(self, role: Engine | Exporter | Worker) -> None:
+    async def _run(self, role: Service) -> None:
         await role.start()
         self._stack.push_async_callback(role.stop)
+
+    def _runs_example(self) -> bool:
+        wanted = self.options.example.enabled
+        return wanted and (self.options.blueprints / f"{BLUEPRINT}{BLUEPRINT_SUFFIX}").is_file()
 
     def _settings(self) -> Settings:
         data = self.options.data_dir
@@ -114,11 +140,13 @@ class DevStack:
         for path in sorted(self.options.blueprints.glob(f"*{BLUEPRINT_SUFFIX}")):
             name = path.name.removesuffix(BLUEPRINT_SUFFIX)
             definition = msgspec.json.decode(path.read_bytes())
+            if name == BLUEPRINT and self.example is not None:
+                definition = self.example.adapt(definition)
             deployed.append(await registry.deploy(name, definition, comment=f"sfc dev: {path}"))
         return deployed
 
     async def stop(self) -> None:
-        """Stop every role, then the broker; remove the temporary folder."""
+        """Stop every role and service, then the broker; remove the temporary folder."""
         await self._stack.aclose()
         if self._temp is not None:
             shutil.rmtree(self._temp, ignore_errors=True)

@@ -12,14 +12,23 @@ from sfc.core import (
     HistoryEvent,
     ScheduleJob,
     StartTimer,
+    Subscribe,
+    Unsubscribe,
 )
 from sfc.core.interpreter.commands import CancelJob, Job
 from sfc.engine.outbox import Outbox, Record
 from sfc.engine.partition import Partition
 from sfc.engine.restore import STATE_TYPE
-from sfc.engine.routing import job_topic
+from sfc.engine.routing import is_service_job, job_topic
 from sfc.kafka import Topics, make_headers
-from sfc.kafka.records import ENCODER, FlowOutcome, HistoryBatch
+from sfc.kafka.records import (
+    ENCODER,
+    FlowOutcome,
+    HistoryBatch,
+    Subscribed,
+    Unsubscribed,
+    subscription_key,
+)
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +62,8 @@ class Applier:
                 outbox.add(self._outcome(flow, command))
             elif isinstance(command, CancelJob):
                 log.debug("job %s of flow %s is no longer wanted", command.token, flow.id)
+            elif isinstance(command, Subscribe | Unsubscribe):
+                outbox.add(self._subscription(flow, command))
         if events:
             outbox.add(self._history(flow, events))
 
@@ -69,6 +80,8 @@ class Applier:
         )
 
     def _job(self, job: Job) -> Record:
+        if is_service_job(job):
+            return self._service_job(job)
         return Record(
             job_topic(self.topics, job),
             ENCODER.encode(job),
@@ -81,6 +94,39 @@ class Applier:
                 sfc_reply_to=self.topics.commands,
                 sfc_token=job.token,
             ),
+        )
+
+    def _service_job(self, job: Job) -> Record:
+        # A plain Kafka service gets the input alone; the correlation travels in headers,
+        # and the key is the token so that a service may reply keyed by it.
+        return Record(
+            job_topic(self.topics, job),
+            ENCODER.encode(job.input),
+            key=job.token.encode(),
+            headers=make_headers(
+                "Job",
+                job.token,
+                flow=job.flow_id,
+                blueprint=job.blueprint,
+                sfc_token=job.token,
+                sfc_reply_to=job.reply_topic or self.topics.commands,
+                sfc_state=job.state,
+                sfc_attempt=str(job.attempt),
+            ),
+        )
+
+    def _subscription(self, flow: FlowState, command: Subscribe | Unsubscribe) -> Record:
+        change: Subscribed | Unsubscribed
+        if isinstance(command, Subscribe):
+            change = Subscribed(flow.id, command.name, command.key, command.source)
+        else:
+            change = Unsubscribed(flow.id, command.name, command.key)
+        kind = type(change).__name__
+        return Record(
+            self.topics.subscriptions,
+            ENCODER.encode(change),
+            key=subscription_key(flow.id, command.name, command.key),
+            headers=make_headers(kind, f"{flow.id}:{flow.seq}:{kind}:{command.name}", flow=flow.id),
         )
 
     def _history(self, flow: FlowState, events: list[HistoryEvent]) -> Record:

@@ -40,6 +40,7 @@ from sfc.core.blueprint import Blueprint
 from sfc.core.validation import InvalidBlueprintError
 from sfc.engine import metrics
 from sfc.engine.apply import Applier
+from sfc.engine.load import LoadReporter, PendingJobs
 from sfc.engine.outbox import Outbox, produce_all
 from sfc.engine.partition import Partition
 from sfc.engine.restore import restore_partition
@@ -70,6 +71,8 @@ class Engine:
         self.id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self.partitions: dict[int, Partition] = {}
         self.applier = Applier(self.topics)
+        self.load = PendingJobs(self.topics)
+        self._reporter: LoadReporter | None = None
         self._registry = registry
         self._own_registry = registry is None
         self._producer: AIOKafkaProducer | None = None
@@ -99,6 +102,10 @@ class Engine:
         self._consumer = make_consumer(kafka, group_id=self.settings.engine.group_id)
         self._consumer.subscribe([self.topics.commands], listener=_Ownership(self))
         await self._consumer.start()
+        self._reporter = LoadReporter(
+            self.id, self._producer, self.topics, self.load, self.settings.scheduler
+        )
+        self._reporter.start()
         self._task = asyncio.create_task(self._run(), name=f"engine-{self.id}")
         log.info("engine %s started", self.id)
 
@@ -107,6 +114,8 @@ class Engine:
         self._stopping.set()
         if self._task is not None:
             await self._task
+        if self._reporter is not None:
+            await self._reporter.stop()
         for client in (self._consumer, self._reader):
             if client is not None:
                 await client.stop()
@@ -198,7 +207,9 @@ class Engine:
         if blueprint is None:
             return
         ctx = Context(time.time(), blueprint, event.id)
-        self.applier.absorb(partition, flow, decide(flow, event, ctx), outbox)
+        decision = decide(flow, event, ctx)
+        self.applier.absorb(partition, flow, decision, outbox)
+        self.load.observe(partition.number, flow, decision)
 
     async def _blueprint_for(self, flow: FlowState | None, event: Event) -> Blueprint | None:
         if flow is None and not isinstance(event, StartFlow):
@@ -249,7 +260,9 @@ class Engine:
                     continue
                 event = TimerFired(f"timer:{due.timer}", flow.id, due.timer)
                 ctx = Context(now, blueprint, event.id)
-                self.applier.absorb(partition, flow, decide(flow, event, ctx), outbox)
+                decision = decide(flow, event, ctx)
+                self.applier.absorb(partition, flow, decision, outbox)
+                self.load.observe(partition.number, flow, decision)
 
     async def _flush(self, outbox: Outbox) -> None:
         records = list(outbox.records)
@@ -294,6 +307,7 @@ class Engine:
             self.partitions[number] = await restore_partition(
                 self._producer, self._reader, self.topics.state, number, self.id, keep
             )
+            self.load.restore(self.partitions[number], self.registry.catalog)
         metrics.PARTITIONS.set(len(self.partitions))
         self._consumer.resume(*assigned)
 
@@ -302,6 +316,7 @@ class Engine:
         async with self._lock:
             for number in numbers:
                 self.partitions.pop(number, None)
+                self.load.release(number)
             metrics.PARTITIONS.set(len(self.partitions))
 
 

@@ -1,4 +1,4 @@
-"""Which topic a job goes to."""
+"""Which topic a job goes to, and in which form."""
 
 from __future__ import annotations
 
@@ -22,3 +22,12 @@ def job_topic(topics: Topics, job: Job) -> str:
     if job.message_type == "specific":
         return topics.blueprint_jobs(job.blueprint)
     return topics.common_jobs
+
+
+def is_service_job(job: Job) -> bool:
+    """Whether a job is for a plain Kafka service (``kafka://<topic>``).
+
+    Such a service knows nothing of SFC: it gets the job's input alone as the record's
+    value, the correlation in headers (see ``docs/blueprints.md``).
+    """
+    return job.resource.startswith("kafka://")

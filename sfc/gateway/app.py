@@ -12,7 +12,18 @@ from sfc.gateway.auth import auth_middleware
 from sfc.gateway.errors import error_body, error_response, http_error_response, json_error
 from sfc.gateway.metrics import metrics_middleware
 from sfc.gateway.openapi import build_document
-from sfc.gateway.routes import blueprints, control, flows, health, tasks
+from sfc.gateway.routes import (
+    blueprints,
+    composer,
+    control,
+    dashboard,
+    flows,
+    health,
+    pools,
+    search,
+    stats,
+    tasks,
+)
 from sfc.gateway.routing import OPENAPI, SERVICES, Handler, Route
 from sfc.gateway.services import GatewayServices
 
@@ -23,7 +34,12 @@ ROUTES: list[Route] = [
     *tasks.ROUTES,
     *flows.ROUTES,
     *control.ROUTES,
+    *search.ROUTES,
+    *stats.ROUTES,
+    *composer.ROUTES,
+    *pools.ROUTES,
     *health.ROUTES,
+    *dashboard.ROUTES,
 ]
 """Every route of the gateway: what is registered and what ``/openapi.json`` describes."""
 
@@ -41,6 +57,7 @@ def create_app(services: GatewayServices) -> web.Application:
     app = web.Application(middlewares=middlewares)
     app[SERVICES] = services
     app[OPENAPI] = build_document(ROUTES)
+    pools.install(app)
     for route in ROUTES:
         app.router.add_route(route.method, route.path, route.handler)
     return app

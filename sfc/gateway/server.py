@@ -8,6 +8,7 @@ from typing import Final
 
 from aiohttp import web
 
+from sfc.bridge import Bridge
 from sfc.gateway.app import create_app
 from sfc.gateway.services import open_services
 from sfc.settings import Settings
@@ -57,7 +58,9 @@ class GatewayRole:
     """The gateway role run alone (``sfc gateway``): a :class:`sfc.roles.Service`.
 
     :meth:`start` builds its own services (:func:`~sfc.gateway.services.open_services`:
-    topics, producer, registry, outcome waiter, SQLite index store) and serves the API on
+    topics, producer, registry, outcome waiter, SQLite index store), starts the Kafka
+    bridge (:class:`sfc.bridge.Bridge`: replies of ``kafka://`` tasks, triggers, Join
+    events; unless ``bridge.enabled`` is false) and serves the API on
     ``settings.gateway.host:port``; :meth:`stop` undoes it all.
     """
 
@@ -65,6 +68,7 @@ class GatewayRole:
         self._settings = settings
         self._stack = contextlib.AsyncExitStack()
         self.server: GatewayServer | None = None
+        self.bridge: Bridge | None = None
 
     async def start(self) -> None:
         """Start everything and serve.
@@ -74,6 +78,10 @@ class GatewayRole:
         """
         try:
             services = await self._stack.enter_async_context(open_services(self._settings))
+            if self._settings.bridge.enabled:
+                self.bridge = Bridge(self._settings, services.registry)
+                await self.bridge.start()
+                self._stack.push_async_callback(self.bridge.stop)
             host, port = self._settings.gateway.host, self._settings.gateway.port
             self.server = await start_server(create_app(services), host, port)
             self._stack.push_async_callback(self.server.stop)

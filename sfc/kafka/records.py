@@ -56,5 +56,45 @@ class ResumeBlueprint(_BlueprintControl, frozen=True):
 Command = Event | PauseBlueprint | ResumeBlueprint
 """Anything on ``sfc.commands``."""
 
+
+class Subscribed(msgspec.Struct, frozen=True, tag=True, rename="camel", omit_defaults=True):
+    """A flow waits for Join events with this name and key (a record of ``sfc.subscriptions``).
+
+    Attributes:
+        flow_id: The waiting flow.
+        name: The event's name in the Join.
+        key: The correlation key the flow expects.
+        source: Where the events come from (``kafka://<topic>``), if the Join says.
+    """
+
+    flow_id: str
+    name: str
+    key: str
+    source: str | None = None
+
+
+class Unsubscribed(msgspec.Struct, frozen=True, tag=True, rename="camel"):
+    """The flow no longer waits for these events (received, timed out, or flow ended)."""
+
+    flow_id: str
+    name: str
+    key: str
+
+
+Subscription = Subscribed | Unsubscribed
+"""Anything on ``sfc.subscriptions``."""
+
+SUBSCRIPTION_DECODER = msgspec.json.Decoder(Subscription)
+
+
+def subscription_key(flow_id: str, name: str, key: str) -> bytes:
+    """The record key of a subscription change: one key per flow, event name and key.
+
+    The flow is part of the key so that, where the topic is compacted, the latest change
+    of each flow's subscription survives, not only the latest flow's.
+    """
+    return msgspec.json.encode([name, key, flow_id])
+
+
 COMMAND_DECODER = msgspec.json.Decoder(Command)
 ENCODER = msgspec.json.Encoder()

@@ -53,6 +53,11 @@ class Topics:
         return f"{self.prefix}.outcomes"
 
     @property
+    def subscriptions(self) -> str:
+        """Which flows wait for which Join events (Subscribe / Unsubscribe from engines)."""
+        return f"{self.prefix}.subscriptions"
+
+    @property
     def common_jobs(self) -> str:
         """Jobs of ``common`` blueprints, for the common worker pool."""
         return f"{self.prefix}.jobs.common"
@@ -61,6 +66,21 @@ class Topics:
     def executor_jobs(self) -> str:
         """Sync jobs (HTTP, gRPC) for the executor."""
         return f"{self.prefix}.jobs.executor"
+
+    @property
+    def pools(self) -> str:
+        """Worker pool configurations changed at run time (one partition: one order)."""
+        return f"{self.prefix}.pools"
+
+    @property
+    def load(self) -> str:
+        """Live figures of the pools: engines' pending jobs, the leading scheduler's workers."""
+        return f"{self.prefix}.load"
+
+    @property
+    def scheduler(self) -> str:
+        """The schedulers' leader election: its partition 0 is the leader's."""
+        return f"{self.prefix}.scheduler"
 
     def blueprint_jobs(self, blueprint: str) -> str:
         """Jobs of a ``specific`` blueprint, for its own worker pool."""
@@ -74,9 +94,13 @@ class Topics:
             self.state: n,
             self.events: n,
             self.outcomes: n,
+            self.subscriptions: n,
             self.blueprints: 1,
             self.common_jobs: n,
             self.executor_jobs: n,
+            self.pools: 1,
+            self.load: 1,
+            self.scheduler: 1,
         }
 
 

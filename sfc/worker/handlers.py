@@ -6,10 +6,12 @@ import importlib
 from collections.abc import Awaitable, Callable
 from types import ModuleType
 
+from sfc.core import Job
 from sfc.core.types import Json
 from sfc.errors import InputError
 
 Handler = Callable[[Json], Json] | Callable[[Json], Awaitable[Json]]
+"""A task handler: takes the job's input, returns its output (``async`` or not)."""
 
 
 class Handlers:
@@ -46,9 +48,30 @@ class Handlers:
         """Add another set's handlers to this one."""
         self.by_name.update(other.by_name)
 
+    def find(self, job: Job) -> Handler | None:
+        """The handler of a job, if any.
+
+        Tried in order: the name of a ``task:<name>[:<version>]`` resource, the whole
+        resource (e.g. an ARN or ``${Placeholder}``), then the Task state's name.
+        """
+        resource = job.resource
+        by_name = self.by_name
+        if resource.startswith("task:"):
+            found = by_name.get(resource[5:].split(":")[0])
+            if found is not None:
+                return found
+        return by_name.get(resource) or by_name.get(job.state)
+
 
 def load_handlers(module_names: list[str]) -> Handlers:
     """Import modules and merge every :class:`Handlers` they define at top level.
+
+    Args:
+        module_names: Dotted module names, importable from ``sys.path``.
+
+    Returns:
+        One set with every handler; a later module's handler wins over an earlier one's
+        for the same name.
 
     Raises:
         InputError: A module cannot be imported or defines no handlers.

@@ -30,7 +30,7 @@ def chromium() -> Path:
     return Path(found)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory, chromium: Path) -> Iterator[ThreadedStack]:
     """Every SFC role on free ports, the test blueprints deployed, the API behind TOKEN."""
     folder = tmp_path_factory.mktemp("blueprints")
@@ -49,9 +49,13 @@ def stack(tmp_path_factory: pytest.TempPathFactory, chromium: Path) -> Iterator[
     running.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium: Path) -> Iterator[Any]:
-    """Headless Chromium driven by Playwright."""
+    """Headless Chromium driven by Playwright.
+
+    Module-scoped on purpose: Playwright's synchronous API keeps an event loop running in
+    the test thread while it is open, which would break every asyncio test after it.
+    """
     sync_api = pytest.importorskip("playwright.sync_api")
     with sync_api.sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(chromium), args=CHROMIUM_ARGS)
