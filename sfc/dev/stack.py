@@ -2,7 +2,8 @@
 
 The broker keeps its data in memory and the monitor's SQLite file lives in a temporary
 folder (unless one is given): everything lasts as long as the process. Besides the roles
-(engine, exporter, worker, executor, the gateway with its Kafka bridge), the stack runs
+(engine, exporter, executor, scheduler and its worker processes, the gateway with its
+Kafka bridge), the stack runs
 the order example's services (:mod:`sfc.dev.example`) when ``example.enabled``.
 """
 
@@ -11,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,8 +34,9 @@ from sfc.gateway.server import GatewayServer, start_server
 from sfc.gateway.services import open_services
 from sfc.registry import BlueprintVersion, Registry
 from sfc.roles import Service
+from sfc.scheduler import Scheduler
 from sfc.settings import Settings
-from sfc.worker import Worker, load_handlers
+from sfc.worker import load_handlers
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +51,8 @@ class DevOptions:
         port: The gateway's port (every other port is picked free).
         host: The gateway's address.
         blueprints: A folder of ``<name>.asl.json`` files to deploy.
-        worker_modules: Modules whose handlers the in-process worker serves.
+        worker_modules: Modules of handlers for the common pool, whose workers the
+            scheduler runs as processes.
         data_dir: Where the monitor's SQLite file goes (a temporary folder when None).
         token: The API's bearer token, if any.
         example: The order example's services.
@@ -100,8 +105,11 @@ class DevStack:
         roles: list[Service] = [engine, Exporter(settings, services.index), self.bridge]
         roles.append(Executor(settings))
         if self.options.worker_modules:
-            handlers = load_handlers(self.options.worker_modules)
-            roles.append(Worker(settings, "common", handlers))
+            load_handlers(self.options.worker_modules)  # fail now on a missing module
+            # Workers run as processes the scheduler starts, so they must find the same
+            # modules this process imports (the working folder, tests' folders).
+            path = os.pathsep.join(p for p in sys.path if p)
+            roles.append(Scheduler(settings, env={"PYTHONPATH": path}))
         if self._runs_example():
             self.example = OrderExample(self.options.example, settings, self.options.root)
             roles.append(self.example)
@@ -133,6 +141,9 @@ class DevStack:
         if self.options.token:
             tree["gateway"]["token"] = self.options.token
         tree["monitor"].update(store="sqlite", sqlite_path=str(data / "monitor.sqlite3"))
+        if self.options.worker_modules:
+            common = {"name": "common", "modules": self.options.worker_modules}
+            tree["scheduler"]["pools"] = [{**common, "min_replicas": 1, "max_replicas": 2}]
         return Settings.model_validate(tree)
 
     async def _deploy(self, registry: Registry) -> list[BlueprintVersion]:

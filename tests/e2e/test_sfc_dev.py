@@ -19,7 +19,7 @@ def _post(url: str, body: dict[str, object]) -> dict[str, object]:
     request = urllib.request.Request(
         url, json.dumps(body).encode(), {"Content-Type": "application/json"}, method="POST"
     )
-    with urllib.request.urlopen(request, timeout=30) as response:
+    with urllib.request.urlopen(request, timeout=90) as response:
         result: dict[str, object] = json.load(response)
         return result
 
@@ -35,15 +35,15 @@ def test_sfc_dev_runs_the_example_and_stops_cleanly(repo: Path) -> None:
         text=True,
     )
     try:
-        assert wait_for_port("127.0.0.1", port, 60), "the gateway did not come up"
+        assert wait_for_port("127.0.0.1", port, 120), "the gateway did not come up"
         base = f"http://127.0.0.1:{port}"
         done = _post(
-            f"{base}/api/v1/flows?wait=20", {"blueprint": "hello", "input": {"name": "ada"}}
+            f"{base}/api/v1/flows?wait=60", {"blueprint": "hello", "input": {"name": "ada"}}
         )
         assert done["status"] == "SUCCEEDED"
         assert done["output"] == {"greeting": "Hello, Ada Lovelace!"}
         stranger = _post(
-            f"{base}/api/v1/flows?wait=20", {"blueprint": "hello", "input": {"name": "zed"}}
+            f"{base}/api/v1/flows?wait=60", {"blueprint": "hello", "input": {"name": "zed"}}
         )
         assert stranger["output"] == {"greeting": "Hello, stranger called zed!"}
         started = time.monotonic()
@@ -74,9 +74,9 @@ def test_two_sfc_dev_side_by_side(repo: Path) -> None:
     ]
     try:
         for port in ports:
-            assert wait_for_port("127.0.0.1", port, 60)
+            assert wait_for_port("127.0.0.1", port, 120)
             done = _post(
-                f"http://127.0.0.1:{port}/api/v1/flows?wait=20",
+                f"http://127.0.0.1:{port}/api/v1/flows?wait=60",
                 {"blueprint": "hello", "input": {"name": "grace"}},
             )
             assert done["output"] == {"greeting": "Hello, Grace Hopper!"}

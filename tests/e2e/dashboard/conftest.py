@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import dashboard_handlers
 import pytest
 from dashboard_support import BLUEPRINTS, CHROMIUM, CHROMIUM_ARGS, TOKEN, ThreadedStack
 
@@ -43,10 +44,16 @@ def stack(tmp_path_factory: pytest.TempPathFactory, chromium: Path) -> Iterator[
         data_dir=tmp_path_factory.mktemp("data"),
         token=TOKEN,
     )
+    # The workers are processes: they learn where the decline switch is from the environment.
+    switch = tmp_path_factory.mktemp("switch") / "declines"
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setenv("SFC_E2E_DECLINE_FILE", str(switch))
+    dashboard_handlers.DECLINE_FILE = switch
     running = ThreadedStack(options)
     running.start()
     yield running
     running.stop()
+    monkeypatch.undo()
 
 
 @pytest.fixture(scope="module")

@@ -60,7 +60,7 @@ def test_start_a_flow_from_the_ui_and_watch_it_finish(page: Any, artifacts: Path
 def test_a_failed_flow_is_retried_from_the_ui(
     page: Any, stack: ThreadedStack, artifacts: Path
 ) -> None:
-    dashboard_handlers.CHARGE["declines"] = True
+    dashboard_handlers.set_declines(True)
     started = stack.call("POST", "/api/v1/flows", {"blueprint": "charge", "input": {"amount": 12}})
     page.goto(f"/#/flows/{started['id']}")
     wait_for_status(page, "FAILED")
@@ -72,7 +72,7 @@ def test_a_failed_flow_is_retried_from_the_ui(
     page.screenshot(path=str(artifacts / "flow-failed.png"), full_page=True)
 
     assert page.is_disabled('button[data-action="pause"]')
-    dashboard_handlers.CHARGE["declines"] = False  # the condition is fixed
+    dashboard_handlers.set_declines(False)  # the condition is fixed
     page.click('button[data-action="retry"]')
     wait_for_status(page, "SUCCEEDED")
     page.wait_for_selector('#flow-graph g.node[data-name="Charge"][data-status="SUCCEEDED"]')
