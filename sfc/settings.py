@@ -188,6 +188,13 @@ class MonitorSettings(BaseModel):
         ),
     )
     group_id: str = "sfc-exporter"
+    host: str = Field(default="127.0.0.1", description="The exporter's health and metrics server.")
+    port: int = Field(
+        default=0,
+        ge=0,
+        le=65535,
+        description="The exporter's health and metrics port; 0 picks one.",
+    )
 
 
 POOL_NAME = r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,127}$"

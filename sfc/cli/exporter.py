@@ -32,12 +32,12 @@ class _OpenStore:
 
 def exporter_command(
     config: Annotated[Path | None, typer.Option(help="A TOML settings file.")] = None,
-    host: Annotated[str, typer.Option(help="Address of the health and metrics server.")] = (
-        "127.0.0.1"
-    ),
+    host: Annotated[
+        str | None, typer.Option(help="Address of the health and metrics server.")
+    ] = None,
     port: Annotated[
-        int, typer.Option(help="Port of the health and metrics server; 0 picks one.")
-    ] = 0,
+        int | None, typer.Option(help="Port of the health and metrics server; 0 picks one.")
+    ] = None,
 ) -> None:
     """Run an exporter: index every flow's history from sfc.events into the monitor's store."""
     try:
@@ -45,7 +45,10 @@ def exporter_command(
         setup_logging(settings.log)
         store = make_store(settings.monitor)
         exporter = Exporter(settings, store)
-        health = HealthServer(host, port, lambda: exporter.ready)
+        monitor = settings.monitor
+        health = HealthServer(
+            host or monitor.host, monitor.port if port is None else port, lambda: exporter.ready
+        )
         asyncio.run(run_until_signalled([_OpenStore(store), exporter, health]))
     except SfcError as exc:
         typer.echo(f"error: {exc.message}", err=True)
