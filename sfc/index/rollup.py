@@ -23,7 +23,8 @@ from collections.abc import Iterable, Sequence
 from typing import Final, TypeVar
 
 from sfc.index.port import FlowRecord
-from sfc.index.projection import CANCELLED, Closed, Ending, Started
+from sfc.index.projection import CANCELLED, CAUGHT, FAILED, Closed, Ending, Started
+from sfc.index.query import StateStats
 
 HOUR: Final = 3600
 STARTED: Final = "STARTED"
@@ -169,3 +170,28 @@ def _counted(counter: Counter[K]) -> list[tuple[str | int | float, ...]]:
 
 def _summed(cells: dict[K, list[float]]) -> list[tuple[str | int | float, ...]]:
     return [(*key, int(n), seconds) for key, (n, seconds) in cells.items()]
+
+
+def state_stats(
+    state: str, running: int, ended: dict[str, tuple[int, float]], buckets: list[tuple[int, int]]
+) -> StateStats:
+    """One state's figures from its counters, as every store reports them.
+
+    Args:
+        state: The state's name.
+        running: Flows in the state now.
+        ended: Per ending status, how many steps ended so and their seconds in all.
+        buckets: The duration histogram (bucket, count) of its timed endings.
+    """
+    timed = [(n, s) for status, (n, s) in ended.items() if status != CANCELLED]
+    count = sum(n for n, _ in timed)
+    return StateStats(
+        state=state,
+        running=running,
+        ended=sum(n for n, _ in ended.values()),
+        failed=ended.get(FAILED, (0, 0.0))[0],
+        caught=ended.get(CAUGHT, (0, 0.0))[0],
+        mean_seconds=sum(s for _, s in timed) / count if count else None,
+        p50_seconds=percentile(buckets, 0.5),
+        p95_seconds=percentile(buckets, 0.95),
+    )

@@ -10,9 +10,9 @@ import sqlite3
 from collections import defaultdict
 from typing import Any
 
-from sfc.index.projection import CANCELLED, CAUGHT, FAILED, FLOW_ENDINGS, SUCCEEDED
+from sfc.index.projection import FLOW_ENDINGS, SUCCEEDED
 from sfc.index.query import BlueprintStats, HourStats, StateStats
-from sfc.index.rollup import HOUR, STARTED, hour_of, percentile
+from sfc.index.rollup import HOUR, STARTED, hour_of, percentile, state_stats
 
 _FAILURES = tuple(s for s in FLOW_ENDINGS.values() if s != SUCCEEDED)
 
@@ -144,23 +144,6 @@ def _state_stats(conn: sqlite3.Connection, name: str, where: _Filter) -> list[St
     ):
         buckets[state].append((bucket, n))
     return [
-        _state(state, running.get(state, 0), ended.get(state, {}), buckets.get(state, []))
+        state_stats(state, running.get(state, 0), ended.get(state, {}), buckets.get(state, []))
         for state in sorted(set(running) | set(ended))
     ]
-
-
-def _state(
-    state: str, running: int, ended: dict[str, tuple[int, float]], buckets: list[tuple[int, int]]
-) -> StateStats:
-    timed = [(n, s) for status, (n, s) in ended.items() if status != CANCELLED]
-    count = sum(n for n, _ in timed)
-    return StateStats(
-        state=state,
-        running=running,
-        ended=sum(n for n, _ in ended.values()),
-        failed=ended.get(FAILED, (0, 0.0))[0],
-        caught=ended.get(CAUGHT, (0, 0.0))[0],
-        mean_seconds=sum(s for _, s in timed) / count if count else None,
-        p50_seconds=percentile(buckets, 0.5),
-        p95_seconds=percentile(buckets, 0.95),
-    )

@@ -29,9 +29,10 @@ def _answer(value: Json, headers: dict[str, str], key: str | None) -> Iterable[R
         assert key is not None
         return [(total, [], key.encode())]
     if mode == "twice":
+        # Keyed alike, so both land on one partition and keep their order: the first wins.
         return [
-            (total, [("sfc-token", token)], None),
-            (b'{"sum": -1}', [("sfc-token", token)], None),
+            (total, [("sfc-token", token)], token),
+            (b'{"sum": -1}', [("sfc-token", token)], token),
         ]
     if mode == "junk":
         return [(b"not json", [("sfc-token", token)], None)]
