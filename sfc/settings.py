@@ -36,6 +36,13 @@ class KafkaSettings(BaseModel):
     session_timeout_ms: int = Field(default=6000, ge=1000)
     request_timeout_ms: int = Field(default=10000, ge=1000)
     client_id: str = "sfc"
+    fetch_max_wait_ms: int = Field(
+        default=10,
+        ge=1,
+        le=500,
+        description="How long a fetch waits for data: each hop of a flow can wait this long. "
+        "Lower cuts latency (5 ms: p99 ~40 ms at 100 flows/s) at the cost of idle CPU.",
+    )
 
     def topic(self, name: str) -> str:
         """The full name of one of SFC's topics, e.g. ``commands`` -> ``sfc.commands``."""

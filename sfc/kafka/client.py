@@ -44,7 +44,7 @@ def make_consumer(
         session_timeout_ms=settings.session_timeout_ms,
         heartbeat_interval_ms=max(settings.session_timeout_ms // 6, 100),
         request_timeout_ms=max(settings.request_timeout_ms, settings.session_timeout_ms + 1000),
-        fetch_max_wait_ms=20,
+        fetch_max_wait_ms=settings.fetch_max_wait_ms,
         max_partition_fetch_bytes=4 * 1024 * 1024,
         **options,
     )
