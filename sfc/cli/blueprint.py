@@ -13,7 +13,7 @@ from sfc.cli.client import ConfigOption, KeyOption, TokenOption, UrlOption, conn
 from sfc.cli.client import segment as _segment
 from sfc.core.blueprint import compile_blueprint
 from sfc.core.types import Json
-from sfc.core.validation import Problem, validate_text
+from sfc.core.validation import InvalidBlueprintError, Problem, validate_text
 from sfc.errors import InputError, SfcError
 from sfc.runner import LocalRunner, resolve_task_functions
 
@@ -50,7 +50,14 @@ def _problems_of(file: Path) -> list[Problem]:
         text = file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return [Problem("", "unreadable", f"cannot read {file}: {exc}")]
-    return validate_text(text)
+    problems = validate_text(text)
+    if problems:
+        return problems
+    try:
+        compile_blueprint(msgspec.json.decode(text), file.stem)
+    except InvalidBlueprintError as exc:
+        return list(exc.problems)  # valid ASL that SFC cannot run (code "unsupported")
+    return []
 
 
 @app.command("exec")

@@ -103,13 +103,14 @@ class Catalog:
         compiled = self._compiled.get(key)
         if compiled is None:
             definition = apply_task_definitions(
-                found.definition, found.task_versions, self._task_definition
+                found.definition, found.task_versions, self.task_definition
             )
             compiled = load_blueprint(definition, name, found.version)
             self._compiled[key] = compiled
         return compiled
 
-    def _task_definition(self, name: str, version: int) -> Json:
+    def task_definition(self, name: str, version: int) -> Json:
+        """The JSON of one task definition version, or None."""
         found = self.task(name, version)
         return None if found is None else found.definition
 

@@ -18,9 +18,10 @@ from typing import Final
 from aiokafka import AIOKafkaProducer, TopicPartition
 from aiokafka.errors import KafkaError
 
-from sfc.core.blueprint import Blueprint
+from sfc.core.blueprint import Blueprint, compile_blueprint
 from sfc.core.blueprint.tasks import (
     InvalidTaskDefinitionError,
+    apply_task_definitions,
     task_references,
     validate_task_definition,
 )
@@ -155,6 +156,10 @@ class Registry:
         if problems:
             raise InvalidBlueprintError(problems)
         pins = self._pin_tasks(definition)
+        # What validates may still use what SFC cannot run: compile now, refuse it now.
+        compile_blueprint(
+            apply_task_definitions(definition, pins, self.catalog.task_definition), name
+        )
         deploy_id = uuid.uuid4().hex
         record = BlueprintDeployed(deploy_id, name, definition, time.time(), comment, pins)
         await self._append(record, f"{name}:{deploy_id}")

@@ -36,6 +36,7 @@ from sfc.core.pointer import child
 from sfc.core.scope import Evaluator, Scope
 from sfc.core.states.choice.rules import compile_rule
 from sfc.core.types import Json
+from sfc.core.validation import InvalidBlueprintError, Problem
 
 Spec = Mapping[str, Any]
 
@@ -208,9 +209,26 @@ def _parallel(
     )
 
 
+_UNSUPPORTED_MAP_FIELDS = ("ItemReader", "ResultWriter", "ItemBatcher")
+"""Distributed Map fields that read from or write to AWS services, which SFC cannot."""
+
+
 def _map(
     name: str, spec: Spec, pointer: str, language: str, machines: dict[str, StateMachine]
 ) -> State:
+    unsupported = [key for key in _UNSUPPORTED_MAP_FIELDS if key in spec]
+    if unsupported:
+        raise InvalidBlueprintError(
+            [
+                Problem(
+                    child(pointer, key),
+                    "unsupported",
+                    f"{key} is valid ASL but SFC cannot run it: a Map iterates the items of "
+                    "its input (ItemsPath / Items) and returns its results as its output.",
+                )
+                for key in unsupported
+            ]
+        )
     processor_key = "ItemProcessor" if "ItemProcessor" in spec else "Iterator"
     processor_pointer = child(pointer, processor_key)
     processor = spec[processor_key]
