@@ -112,3 +112,23 @@ async def test_blueprints_keep_the_task_definition_version_they_were_deployed_wi
             await registry.deploy_task("order.split", {"TimeoutSeconds": "soon"})
     finally:
         await registry.stop()
+
+
+async def test_valid_asl_that_sfc_cannot_run_is_refused_at_deploy(
+    kafka_settings: KafkaSettings, topics: Topics
+) -> None:
+    registry = Registry(kafka_settings)
+    await registry.start()
+    reader_map = {
+        "Type": "Map",
+        "ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "Parameters": {}},
+        "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}},
+        "End": True,
+    }
+    try:
+        with pytest.raises(InvalidBlueprintError) as refused:
+            await registry.deploy("reader", {"StartAt": "M", "States": {"M": reader_map}})
+        assert refused.value.problems[0].code == "unsupported"
+        assert registry.catalog.names() == []
+    finally:
+        await registry.stop()
