@@ -52,7 +52,9 @@ class KafkaSettings(BaseModel):
 class EngineSettings(BaseModel):
     """The engine role."""
 
-    group_id: str = "sfc-engine"
+    group_id: str = Field(
+        default="", description="Consumer group; '<topic_prefix>-engine' if unset."
+    )
     max_batch: int = Field(default=1000, ge=1, description="Commands applied per batch at most.")
     ended_flows_kept: int = Field(
         default=100_000, ge=0, description="Ended flows kept in memory to ignore late redeliveries."
@@ -79,7 +81,9 @@ class WorkerSettings(BaseModel):
     pool: str = Field(default="common", description="'common', or a blueprint's name.")
     concurrency: int = Field(default=16, ge=1, description="Jobs run at once.")
     group_prefix: str = Field(
-        default="sfc-workers", description="Consumer group of a pool: '<prefix>.<pool>'."
+        default="",
+        description="Consumer group of a pool: '<prefix>.<pool>'; "
+        "'<topic_prefix>-workers' if unset.",
     )
     shutdown_grace_seconds: float = Field(
         default=20.0,
@@ -110,7 +114,9 @@ class WorkerSettings(BaseModel):
 class ExecutorSettings(BaseModel):
     """The executor role (sync HTTP and gRPC calls)."""
 
-    group_id: str = "sfc-executor"
+    group_id: str = Field(
+        default="", description="Consumer group; '<topic_prefix>-executor' if unset."
+    )
     concurrency: int = Field(default=64, ge=1, description="Calls in flight at most.")
     per_host_limit: int = Field(
         default=32, ge=1, description="Calls in flight to one host:port at most."
@@ -140,10 +146,16 @@ class BridgeSettings(BaseModel):
     """
 
     enabled: bool = Field(default=True, description="Whether the gateway role runs the bridge.")
-    trigger_group: str = Field(default="sfc", description="Consumer group of trigger topics.")
-    reply_group: str = Field(default="sfc-replies", description="Consumer group of reply topics.")
+    trigger_group: str = Field(
+        default="", description="Consumer group of trigger topics; '<topic_prefix>' if unset."
+    )
+    reply_group: str = Field(
+        default="", description="Consumer group of reply topics; '<topic_prefix>-replies' if unset."
+    )
     event_group: str = Field(
-        default="sfc-join-events", description="Consumer group of Join event source topics."
+        default="",
+        description="Consumer group of Join event source topics; "
+        "'<topic_prefix>-join-events' if unset.",
     )
     refresh_seconds: float = Field(
         default=1.0, gt=0, description="How often deployed blueprints are checked for topics."
@@ -194,7 +206,9 @@ class MonitorSettings(BaseModel):
             "otherwise within the indices' refresh interval (1 s by default)."
         ),
     )
-    group_id: str = "sfc-exporter"
+    group_id: str = Field(
+        default="", description="Consumer group; '<topic_prefix>-exporter' if unset."
+    )
     host: str = Field(default="127.0.0.1", description="The exporter's health and metrics server.")
     port: int = Field(
         default=0,
@@ -270,7 +284,8 @@ class SchedulerSettings(BaseModel):
         default="local", description="Where workers run: 'local' processes on this machine."
     )
     group_id: str = Field(
-        default="sfc-scheduler", description="Consumer group of the leader election."
+        default="",
+        description="Consumer group of the leader election; '<topic_prefix>-scheduler' if unset.",
     )
     pools: list[PoolSettings] = Field(
         default_factory=lambda: [PoolSettings()],
@@ -358,6 +373,26 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         """Arguments, then the environment, then the TOML file."""
         return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    @model_validator(mode="after")
+    def _consumer_groups(self) -> Settings:
+        # Named after the topic prefix, so stacks with their own prefixes on one broker
+        # never share a consumer group (and never wait on each other's rebalances).
+        prefix = self.kafka.topic_prefix
+        defaults = (
+            (self.engine, "group_id", f"{prefix}-engine"),
+            (self.executor, "group_id", f"{prefix}-executor"),
+            (self.monitor, "group_id", f"{prefix}-exporter"),
+            (self.scheduler, "group_id", f"{prefix}-scheduler"),
+            (self.worker, "group_prefix", f"{prefix}-workers"),
+            (self.bridge, "trigger_group", prefix),
+            (self.bridge, "reply_group", f"{prefix}-replies"),
+            (self.bridge, "event_group", f"{prefix}-join-events"),
+        )
+        for section, field, name in defaults:
+            if not getattr(section, field):
+                setattr(section, field, name)
+        return self
 
 
 def load_settings(config: Path | None = None) -> Settings:

@@ -32,17 +32,10 @@ Headers = list[tuple[str, bytes]]
 def bench_settings(bootstrap: str, **bridge: Any) -> Settings:
     """Settings with a prefix and consumer groups of their own."""
     prefix = f"b{uuid.uuid4().hex[:10]}"
-    groups = {
-        "trigger_group": f"{prefix}-sfc",
-        "reply_group": f"{prefix}-replies",
-        "event_group": f"{prefix}-events",
-        "refresh_seconds": 0.1,
-    }
     return Settings.model_validate(
         {
             "kafka": {"bootstrap_servers": bootstrap, "topic_prefix": prefix, "partitions": 2},
-            "engine": {"group_id": f"{prefix}-engine"},
-            "bridge": {**groups, **bridge},
+            "bridge": {"refresh_seconds": 0.1, **bridge},
         }
     )
 

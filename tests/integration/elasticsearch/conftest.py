@@ -54,7 +54,6 @@ def settings(settings: Settings, noida: NoidaServer, prefix: str) -> Settings:
             "store": "elasticsearch",
             "elasticsearch_url": noida.url,
             "index_prefix": prefix,
-            "group_id": f"exporter-{uuid.uuid4().hex[:8]}",
         }
     )
     kafka = settings.kafka.model_copy(update={"session_timeout_ms": 1500})

@@ -29,14 +29,7 @@ engine_support = importlib.import_module("engine_support")
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    """The test's settings, with a short default call timeout and cause size.
-
-    Consumer groups are the test's own: joining a group that earlier tests' members have
-    just left makes the broker wait for them.
-    """
-    prefix = settings.kafka.topic_prefix
-    settings.engine.group_id = f"{prefix}-engine"
-    settings.executor.group_id = f"{prefix}-executor"
+    """The test's settings, with a short default call timeout and cause size."""
     settings.executor.default_timeout_seconds = 2.0
     settings.executor.max_cause_bytes = 200
     return settings

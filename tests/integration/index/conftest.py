@@ -7,8 +7,6 @@ not block its event loop, so its heartbeats stay on time.
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from sfc.settings import Settings
@@ -16,7 +14,6 @@ from sfc.settings import Settings
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    """The shared test settings, with a consumer group no other test joins."""
-    monitor = settings.monitor.model_copy(update={"group_id": f"exporter-{uuid.uuid4().hex[:8]}"})
+    """The shared test settings, with a short session timeout."""
     kafka = settings.kafka.model_copy(update={"session_timeout_ms": 1500})
-    return settings.model_copy(update={"monitor": monitor, "kafka": kafka})
+    return settings.model_copy(update={"kafka": kafka})

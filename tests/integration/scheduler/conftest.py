@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -45,17 +44,13 @@ def common_pool(**changes: Any) -> PoolSettings:
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    """The shared test settings, with groups of this test's own and short timings."""
-    suffix = uuid.uuid4().hex[:8]
+    """The shared test settings, with short timings."""
     tree = settings.model_dump()
     tree["kafka"]["session_timeout_ms"] = 1500
-    tree["engine"]["group_id"] = f"engine-{suffix}"
-    tree["worker"].update(
-        group_prefix=f"workers-{suffix}", shutdown_grace_seconds=5.0, rebalance_grace_seconds=0.5
-    )
+    tree["worker"].update(shutdown_grace_seconds=5.0, rebalance_grace_seconds=0.5)
     tree["log"]["level"] = "WARNING"
     tree["scheduler"] = {
-        "group_id": f"scheduler-{suffix}",
+        "group_id": tree["scheduler"]["group_id"],
         "interval_seconds": 0.25,
         "load_interval_seconds": 0.25,
         "load_ttl_seconds": 1.5,

@@ -55,13 +55,18 @@ class Flows:
         await self.registry.stop()
         await self.producer.stop()
 
-    async def start_flows(self, blueprint: str, inputs: list[Any]) -> list[str]:
-        """Start one flow per input, as fast as the producer takes them."""
+    async def start_flows(
+        self, blueprint: str, inputs: list[Any], version: int | None = None
+    ) -> list[str]:
+        """Start one flow per input, as fast as the producer takes them.
+
+        ``version`` pins the blueprint version, as the gateway does when it accepts a start.
+        """
         ids = [str(uuid.uuid4()) for _ in inputs]
         sent = [
             await self.producer.send(
                 self.topics.commands,
-                ENCODER.encode(StartFlow(flow, flow, blueprint, data)),
+                ENCODER.encode(StartFlow(flow, flow, blueprint, data, version=version)),
                 key=flow.encode(),
                 headers=make_headers("StartFlow", flow, flow=flow),
             )

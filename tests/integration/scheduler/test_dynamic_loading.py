@@ -35,10 +35,12 @@ async def test_blueprint_versions_and_task_definitions_apply_without_restarts(
     workers = {r.id for r in scheduler.backend.replicas("common")}
     engine_id = engine.id
 
-    await flows.registry.deploy("dyn", tagged(1))
-    [first] = await flows.start_flows("dyn", [{}])
-    await flows.registry.deploy("dyn", tagged(2))
-    [second] = await flows.start_flows("dyn", [{}])
+    # Pinned, as the gateway pins them: an unpinned start takes the latest version the
+    # engine knows when it reads the start, which may already be the next one.
+    one = await flows.registry.deploy("dyn", tagged(1))
+    [first] = await flows.start_flows("dyn", [{}], version=one.version)
+    two = await flows.registry.deploy("dyn", tagged(2))
+    [second] = await flows.start_flows("dyn", [{}], version=two.version)
     done = await flows.wait_all([first, second], within=30)
     assert done[first].output == {"version": 1, "tag": 1}
     assert done[second].output == {"version": 1, "tag": 2}, "the new version, at once"

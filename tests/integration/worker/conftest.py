@@ -7,7 +7,6 @@ a consumer join in about half a session timeout) and short grace periods.
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
@@ -21,18 +20,12 @@ from sfc.worker import Handlers, Worker
 
 @pytest.fixture
 def settings(settings: Settings) -> Settings:
-    """The shared test settings, with groups of this test's own and short timings."""
-    suffix = uuid.uuid4().hex[:8]
+    """The shared test settings, with short timings."""
     kafka = settings.kafka.model_copy(update={"session_timeout_ms": 1500})
-    engine = settings.engine.model_copy(update={"group_id": f"engine-{suffix}"})
     worker = settings.worker.model_copy(
-        update={
-            "group_prefix": f"workers-{suffix}",
-            "shutdown_grace_seconds": 5.0,
-            "rebalance_grace_seconds": 0.5,
-        }
+        update={"shutdown_grace_seconds": 5.0, "rebalance_grace_seconds": 0.5}
     )
-    return settings.model_copy(update={"kafka": kafka, "engine": engine, "worker": worker})
+    return settings.model_copy(update={"kafka": kafka, "worker": worker})
 
 
 @pytest.fixture
