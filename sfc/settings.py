@@ -127,6 +127,13 @@ class ExecutorSettings(BaseModel):
     max_cause_bytes: int = Field(
         default=4096, ge=64, description="Failure causes (error bodies) are cut to this size."
     )
+    max_response_bytes: int = Field(
+        default=1_000_000,
+        ge=1024,
+        le=4_000_000,
+        description="Largest successful HTTP response body; a larger one fails the task "
+        "(SFC.Http.InvalidResponse). Keep it below the broker's message.max.bytes.",
+    )
     descriptor_sets: list[Path] = Field(
         default_factory=list,
         description="Protobuf descriptor sets (protoc --include_imports --descriptor_set_out) "

@@ -82,7 +82,7 @@ class EmbeddedBroker:
         )
         os.close(output)
         if not wait_for_port(self.host, self.port, timeout) or self._process.poll() is not None:
-            logged = self._output()
+            logged = self.output()
             self.stop()
             raise UnavailableError(f"the embedded broker did not start on {url}: {logged}")
         log.info("embedded broker listening on %s (pid %d)", url, self._process.pid)
@@ -118,10 +118,11 @@ class EmbeddedBroker:
         """Whether the broker process is alive."""
         return self._process is not None and self._process.poll() is None
 
-    def _output(self) -> str:
+    def output(self, limit: int = 2000) -> str:
+        """The last ``limit`` characters the broker wrote (empty once stopped)."""
         if self._log_dir is None:
             return ""
-        return (self._log_dir / "broker.log").read_text(errors="replace")[-2000:]
+        return (self._log_dir / "broker.log").read_text(errors="replace")[-limit:]
 
     def __enter__(self) -> EmbeddedBroker:
         self.start()

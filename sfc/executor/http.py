@@ -77,17 +77,24 @@ class HttpClient:
         ) as response:
             reason = response.reason or ""
             if not 200 <= response.status <= 299:
-                body = await _read_prefix(response, self._settings.max_cause_bytes)
+                prefix = await _read_prefix(response, self._settings.max_cause_bytes)
+                body = prefix.decode(errors="replace")
                 check_status(response.status, reason, body, request)
-            body_bytes = await response.read()
+            body_bytes = await _read_prefix(response, self._settings.max_response_bytes)
+            if len(body_bytes) > self._settings.max_response_bytes:
+                cause = (
+                    f"{request.method} {request.url}: response body over "
+                    f"{self._settings.max_response_bytes} bytes (executor.max_response_bytes)"
+                )
+                raise CallError(HTTP_INVALID_RESPONSE, cause, retryable=False)
             return response_result(
                 response.status, reason, response.headers.items(), body_bytes, request
             )
 
 
-async def _read_prefix(response: aiohttp.ClientResponse, limit: int) -> str:
-    """The body, or its first ``limit`` bytes and one more (so that the cut shows in the
-    cause): an error page can be large, the cause is not."""
+async def _read_prefix(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    """The body, or its first ``limit`` bytes and one more (so that the cut shows): neither
+    an error page nor a result may be larger than SFC keeps, however large the answer."""
     chunks: list[bytes] = []
     size = 0
     async for chunk in response.content.iter_chunked(limit + 1):
@@ -95,4 +102,4 @@ async def _read_prefix(response: aiohttp.ClientResponse, limit: int) -> str:
         size += len(chunk)
         if size > limit:
             break
-    return b"".join(chunks)[: limit + 1].decode(errors="replace")
+    return b"".join(chunks)[: limit + 1]

@@ -1,7 +1,9 @@
 """Real servers on 127.0.0.1 for integration tests, started and stopped here.
 
-One embedded broker serves the whole session; each test gets its own topic prefix, so
-tests never see each other's messages.
+Each test module gets an embedded broker of its own (it starts in well under a second),
+so what one module leaves in a broker (dead group members, thousands of records) cannot
+slow another; each test gets its own topic prefix, so tests never see each other's
+messages.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ from sfc.kafka import Topics, ensure_topics
 from sfc.settings import KafkaSettings, Settings
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def broker() -> Iterator[EmbeddedBroker]:
-    """The bundled Kafka-protocol broker, for the whole session."""
+    """The bundled Kafka-protocol broker, for one test module; it must outlive the module."""
     with EmbeddedBroker() as running:
         yield running
+        died = not running.running
+        logged = running.output()
+    assert not died, f"the broker died during the module:\n{logged}"
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Fixtures for the Elasticsearch store: one ``noida-db`` server for the session.
+"""Fixtures for the Elasticsearch store: a ``noida-db`` server for each test module.
 
 Each test's store has an index prefix of its own, so tests never see each other's
 documents; its exporters form a consumer group of their own, with the short sessions
@@ -19,9 +19,9 @@ from sfc.net import free_port
 from sfc.settings import Settings
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def noida(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NoidaServer]:
-    """The Elasticsearch-API server, for the whole session; no process of it outlives it."""
+    """The Elasticsearch-API server, for one test module; no process of it outlives it."""
     server = NoidaServer(tmp_path_factory.mktemp("noida") / "data", free_port())
     server.start()
     try:

@@ -116,6 +116,21 @@ async def test_the_per_host_limit_holds_without_kafka(
     assert http_service.most_in_progress == 2
 
 
+async def test_a_response_over_the_size_limit_fails_the_task_permanently(
+    settings: Settings, http_service: HttpService
+) -> None:
+    calls = Calls(settings.executor.model_copy(update={"max_response_bytes": 2048}))
+    await calls.start()
+    try:
+        small = await succeed(calls, f"{http_service.url}/echo", {"text": "x" * 500})
+        failure = await fail(calls, f"{http_service.url}/echo", {"text": "x" * 5000})
+    finally:
+        await calls.stop()
+    assert small["ResponseBody"]["body"] == {"text": "x" * 500}
+    assert (failure.error, failure.retryable) == ("SFC.Http.InvalidResponse", False)
+    assert "over 2048 bytes" in (failure.cause or "")
+
+
 async def test_a_resource_the_executor_does_not_call_fails_permanently(calls: Calls) -> None:
     failure = await fail(calls, "task:step.a", {})
     assert (failure.error, failure.retryable) == ("SFC.Executor.UnsupportedResource", False)
