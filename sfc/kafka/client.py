@@ -7,11 +7,33 @@ acknowledged. Group sessions are short, which the bundled broker needs to rebala
 
 from __future__ import annotations
 
-from typing import Any
+import asyncio
+import logging
+from typing import Any, cast
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from sfc.settings import KafkaSettings
+
+log = logging.getLogger(__name__)
+
+
+class Consumer(AIOKafkaConsumer):
+    """aiokafka's consumer, except that stopping it never raises a stray cancellation."""
+
+    async def stop(self) -> None:
+        """Leave the group (if any), stop fetching and close the connections."""
+        try:
+            await super().stop()
+        except asyncio.CancelledError:
+            task = asyncio.current_task()
+            if task is not None and task.cancelling():
+                raise
+            # aiokafka's fetcher awaits the fetch requests it cancels on close without
+            # catching their CancelledError (a fetch still in flight on a slow broker). The
+            # caller was not cancelled: finish the close it skipped, and carry on.
+            log.debug("a fetch in flight was cancelled while the consumer stopped")
+            await cast(Any, self)._client.close()  # the last step of stop(), skipped
 
 
 def make_producer(
@@ -34,7 +56,7 @@ def make_consumer(
     settings: KafkaSettings, *topics: str, group_id: str | None = None, **options: Any
 ) -> AIOKafkaConsumer:
     """A consumer that commits by hand; in a group when ``group_id`` is given."""
-    return AIOKafkaConsumer(
+    return Consumer(
         *topics,
         bootstrap_servers=settings.bootstrap_servers,
         client_id=settings.client_id,

@@ -61,20 +61,23 @@ def test_sfc_dev_runs_the_example_and_stops_cleanly(repo: Path) -> None:
 
 
 @pytest.mark.e2e
-def test_two_sfc_dev_side_by_side(repo: Path) -> None:
+def test_two_sfc_dev_side_by_side(repo: Path, tmp_path: Path) -> None:
     ports = [free_port(), free_port()]
-    processes = [
-        subprocess.Popen(
-            [sys.executable, "-m", "sfc", "dev", "--port", str(p)],
-            cwd=repo,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        for p in ports
-    ]
+    logs = [tmp_path / f"dev-{p}.log" for p in ports]
+    processes = []
+    for port, log in zip(ports, logs, strict=True):
+        with log.open("w") as output:
+            processes.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "sfc", "dev", "--port", str(port)],
+                    cwd=repo,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                )
+            )
     try:
-        for port in ports:
-            assert wait_for_port("127.0.0.1", port, 120)
+        for port, log in zip(ports, logs, strict=True):
+            assert wait_for_port("127.0.0.1", port, 120), log.read_text()[-3000:]
             done = _post(
                 f"http://127.0.0.1:{port}/api/v1/flows?wait=60",
                 {"blueprint": "hello", "input": {"name": "grace"}},
@@ -83,5 +86,5 @@ def test_two_sfc_dev_side_by_side(repo: Path) -> None:
     finally:
         for process in processes:
             process.send_signal(signal.SIGTERM)
-        for process in processes:
-            assert process.wait(30) == 0
+        for process, log in zip(processes, logs, strict=True):
+            assert process.wait(30) == 0, log.read_text()[-3000:]
