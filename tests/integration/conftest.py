@@ -9,13 +9,15 @@ messages.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 
 import pytest
 
 from sfc.broker import EmbeddedBroker
+from sfc.engine import Engine
 from sfc.kafka import Topics, ensure_topics
 from sfc.settings import KafkaSettings, Settings
+from tests.integration.waiting import wait_until
 
 
 @pytest.fixture(scope="module")
@@ -59,3 +61,13 @@ async def topics(kafka_settings: KafkaSettings) -> Topics:
     names = Topics.from_settings(kafka_settings)
     await ensure_topics(kafka_settings, names.core())
     return names
+
+
+@pytest.fixture
+async def engine(settings: Settings, topics: Topics) -> AsyncIterator[Engine]:
+    """An engine in this process that owns every partition."""
+    running = Engine(settings)
+    await running.start()
+    await wait_until(lambda: len(running.partitions) == settings.kafka.partitions)
+    yield running
+    await running.stop()

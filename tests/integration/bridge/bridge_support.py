@@ -25,6 +25,7 @@ from sfc.kafka import Topics, ensure_topics, make_consumer, make_producer
 from sfc.kafka.records import ENCODER, FlowOutcome, HistoryBatch
 from sfc.registry import Registry
 from sfc.settings import Settings
+from tests.integration.waiting import wait_until
 
 Headers = list[tuple[str, bytes]]
 
@@ -238,16 +239,6 @@ class Service:
             await self._producer.send_and_wait(
                 self.output, reply, key=reply_key, headers=reply_headers or None
             )
-
-
-async def wait_until(condition: Callable[[], bool], within: float = 20.0) -> None:
-    """Wait until ``condition()`` holds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
 
 
 async def eventually(check: Callable[[], Awaitable[bool]], within: float = 20.0) -> None:

@@ -8,11 +8,12 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from aiokafka import TopicPartition
-from bridge_support import Bench, eventually, wait_until
+from bridge_support import Bench, eventually
 from prometheus_client import REGISTRY
 
 from sfc.core.types import Json
 from sfc.kafka import make_consumer
+from tests.integration.waiting import wait_until
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -8,11 +8,12 @@ import logging
 import msgspec
 import pytest
 import pytest_asyncio
-from bridge_support import Bench, wait_until
+from bridge_support import Bench
 from prometheus_client import REGISTRY
 
 from sfc.bridge.convention import trigger_flow_id
 from sfc.core.types import Json
+from tests.integration.waiting import wait_until
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

@@ -17,7 +17,8 @@ from sfc.index.sqlite import SqliteIndexStore
 from sfc.kafka import Topics, make_consumer
 from sfc.kafka.records import HistoryBatch
 from sfc.settings import Settings
-from tests.integration.index.index_support import order_batches, produce, started_at, wait_until
+from tests.integration.index.index_support import order_batches, produce, started_at
+from tests.integration.waiting import wait_until
 
 
 class Offsets:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from engine_support import EngineProcess, Kafka, echo_handlers, wait_until
+from engine_support import EngineProcess, Kafka, echo_handlers
 
-from sfc.engine import Engine
 from sfc.kafka import Topics
 from sfc.settings import Settings
 from sfc.worker import Worker
@@ -20,16 +19,6 @@ async def kafka(settings: Settings, topics: Topics) -> AsyncIterator[Kafka]:
     await client.start()
     yield client
     await client.stop()
-
-
-@pytest.fixture
-async def engine(settings: Settings, topics: Topics) -> AsyncIterator[Engine]:
-    """An engine in this process that owns every partition."""
-    running = Engine(settings)
-    await running.start()
-    await wait_until(lambda: len(running.partitions) == settings.kafka.partitions)
-    yield running
-    await running.stop()
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import subprocess
 import sys
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
 
 import msgspec
 from aiokafka import AIOKafkaProducer, TopicPartition
@@ -147,16 +146,6 @@ class Kafka:
 
     def events_of(self, flow_id: str) -> list[HistoryEvent]:
         return [self.history[flow_id][seq] for seq in sorted(self.history[flow_id])]
-
-
-async def wait_until(condition: Callable[[], bool], within: float = 30.0) -> None:
-    """Wait until ``condition()`` is true."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while not condition():
-        if loop.time() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.05)
 
 
 class EngineProcess:

@@ -7,7 +7,7 @@ import time
 
 import msgspec
 from aiokafka import TopicPartition
-from engine_support import TWO_TASKS, Kafka, echo_handlers, wait_until
+from engine_support import TWO_TASKS, Kafka, echo_handlers
 
 from sfc.core import Job, Pause, Resume, TaskSucceeded
 from sfc.engine import Engine
@@ -15,6 +15,7 @@ from sfc.kafka import make_consumer
 from sfc.kafka.records import PauseBlueprint
 from sfc.settings import Settings
 from sfc.worker import Worker
+from tests.integration.waiting import wait_until
 
 
 async def test_two_task_flows_run_to_completion_with_their_history(

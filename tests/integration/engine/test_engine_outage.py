@@ -9,13 +9,14 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from engine_support import TWO_TASKS, Kafka, echo_handlers, wait_until
+from engine_support import TWO_TASKS, Kafka, echo_handlers
 
 from sfc.broker import EmbeddedBroker
 from sfc.engine import Engine
 from sfc.kafka import Topics, ensure_topics
 from sfc.settings import Settings
 from sfc.worker import Worker
+from tests.integration.waiting import wait_until
 
 
 @pytest.fixture

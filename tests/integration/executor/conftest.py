@@ -16,6 +16,7 @@ from sfc.engine import Engine
 from sfc.executor import Calls, Executor
 from sfc.kafka import Topics
 from sfc.settings import Settings
+from tests.integration.waiting import wait_until
 from workers.inventory import InventoryService
 from workers.pricing import PricingService
 
@@ -96,6 +97,6 @@ async def conductor(settings: Settings, topics: Topics) -> AsyncIterator[Executo
     engine = Engine(settings)
     executor = Executor(settings)
     await asyncio.gather(engine.start(), executor.start())
-    await engine_support.wait_until(lambda: len(engine.partitions) == settings.kafka.partitions)
+    await wait_until(lambda: len(engine.partitions) == settings.kafka.partitions)
     yield executor
     await asyncio.gather(executor.stop(), engine.stop())

@@ -6,12 +6,12 @@ import uuid
 from typing import Any
 
 import aiohttp
-from engine_support import wait_until
 from executor_support import HttpService
 
 from sfc.core import StartFlow
 from sfc.executor import Executor
 from sfc.net import free_port
+from tests.integration.waiting import wait_until
 from workers.inventory import InventoryService
 from workers.pricing import PricingService
 

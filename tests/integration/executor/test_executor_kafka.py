@@ -10,7 +10,6 @@ from typing import Any
 
 import aiohttp
 from aiokafka import TopicPartition
-from engine_support import wait_until
 from executor_support import HttpService, Replies, make_job, send_jobs
 
 from sfc.core import TaskSucceeded
@@ -18,6 +17,7 @@ from sfc.executor import Executor
 from sfc.kafka import Topics, make_consumer, make_producer
 from sfc.net import free_port
 from sfc.settings import Settings
+from tests.integration.waiting import wait_until
 
 
 async def test_calls_to_one_host_never_exceed_the_per_host_limit(

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
-import inspect
 import sqlite3
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from sfc.kafka import Topics, make_producer
@@ -93,20 +90,3 @@ def dump(path: Path) -> dict[str, list[tuple[object, ...]]]:
             tables[table] = sorted(rows, key=repr)
     conn.close()
     return tables
-
-
-async def wait_until(
-    condition: Callable[[], bool | Awaitable[bool]], patience: float = 20.0, every: float = 0.05
-) -> None:
-    """Wait until ``condition()`` holds (it may be async); fail after ``patience`` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + patience
-    while True:
-        holds = condition()
-        if inspect.isawaitable(holds):
-            holds = await holds
-        if holds:
-            return
-        if loop.time() > deadline:
-            raise AssertionError(f"not true within {patience}s")
-        await asyncio.sleep(every)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
-from index_support import dump, order_batches, produce, wait_until
+from index_support import dump, order_batches, produce
 from prometheus_client import REGISTRY
 
 from sfc.exporter import Exporter
@@ -17,6 +17,7 @@ from sfc.index.sqlite import SqliteIndexStore
 from sfc.kafka import Topics, make_consumer
 from sfc.kafka.records import HistoryBatch
 from sfc.settings import Settings
+from tests.integration.waiting import wait_until
 
 
 class Offsets:

@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 
 import aiohttp
-from index_support import order_batches, produce, wait_until
+from index_support import order_batches, produce
 
 from sfc.index.sqlite import SqliteIndexStore
 from sfc.kafka import Topics
 from sfc.net import free_port, wait_for_port
 from sfc.settings import Settings
+from tests.integration.waiting import wait_until
 
 
 async def test_the_exporter_command_indexes_until_told_to_stop(

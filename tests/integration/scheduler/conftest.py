@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from scheduler_support import HERE, Flows, wait_until
+from scheduler_support import HERE, Flows
 
-from sfc.engine import Engine
 from sfc.kafka import Topics
 from sfc.scheduler import Scheduler
 from sfc.settings import PoolSettings, Settings
@@ -77,16 +76,6 @@ async def flows(settings: Settings, topics: Topics) -> AsyncIterator[Flows]:
     await client.start()
     yield client
     await client.stop()
-
-
-@pytest.fixture
-async def engine(settings: Settings, topics: Topics) -> AsyncIterator[Engine]:
-    """An engine in this process that owns every partition."""
-    running = Engine(settings)
-    await running.start()
-    await wait_until(lambda: len(running.partitions) == settings.kafka.partitions)
-    yield running
-    await running.stop()
 
 
 @pytest.fixture

@@ -152,11 +152,3 @@ class Sampler:
             desired = self._scheduler.desired(self._pool)
             self.samples.append(Sample(time.monotonic(), ready, live, len(replicas), desired))
             await asyncio.sleep(0.05)
-
-
-async def wait_until(condition: Callable[[], bool], within: float = 30.0) -> None:
-    """Wait until ``condition()`` holds, failing after ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.05)

@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from conftest import StartScheduler
-from scheduler_support import Flows, wait_until
+from scheduler_support import Flows
 
 from sfc.engine import Engine
 from sfc.scheduler import ReplicaState
+from tests.integration.waiting import wait_until
 
 
 def tagged(tag: int, resource: str = "task:pool.a") -> dict[str, Any]:

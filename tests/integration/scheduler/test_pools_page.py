@@ -11,11 +11,12 @@ from typing import Any
 import pytest
 from aiohttp.test_utils import TestServer
 from conftest import StartScheduler
-from scheduler_support import TWO_STEPS, wait_until
+from scheduler_support import TWO_STEPS
 
 from sfc.gateway import GatewayServices, create_app, open_services
 from sfc.kafka import Topics
 from sfc.settings import Settings
+from tests.integration.waiting import wait_until
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-sync"]

@@ -9,10 +9,11 @@ from collections import Counter
 from pathlib import Path
 
 from conftest import StartScheduler
-from scheduler_support import TWO_STEPS, Flows, Run, Sampler, runs, wait_until
+from scheduler_support import TWO_STEPS, Flows, Run, Sampler, runs
 
 from sfc.engine import Engine
 from sfc.scheduler import ReplicaState, Scheduler
+from tests.integration.waiting import wait_until
 
 FLOWS = 2_500
 """Two jobs each: 5,000 jobs."""

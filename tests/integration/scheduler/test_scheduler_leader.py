@@ -14,7 +14,7 @@ from pathlib import Path
 
 import msgspec
 from conftest import WORKERS_ENV, StartScheduler
-from scheduler_support import TWO_STEPS, Flows, wait_until
+from scheduler_support import TWO_STEPS, Flows
 
 from sfc.engine import Engine
 from sfc.kafka import Topics
@@ -23,6 +23,7 @@ from sfc.scheduler.live import LiveView
 from sfc.scheduler.log import PartitionLog
 from sfc.scheduler.records import Fence
 from sfc.settings import Settings
+from tests.integration.waiting import wait_until
 
 
 def _ready(scheduler: Scheduler) -> int:

@@ -11,12 +11,13 @@ from collections import Counter
 from pathlib import Path
 
 from conftest import StartScheduler, common_pool
-from scheduler_support import TWO_STEPS, Flows, runs, wait_until
+from scheduler_support import TWO_STEPS, Flows, runs
 
 from sfc.engine import Engine
 from sfc.scheduler import LocalBackend, PoolBook, ReplicaState, Scheduler
 from sfc.scheduler.pools import PoolChanges, changed
 from sfc.settings import Settings
+from tests.integration.waiting import wait_until
 
 
 def _ready_ids(scheduler: Scheduler) -> set[str]:

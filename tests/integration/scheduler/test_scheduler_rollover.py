@@ -9,12 +9,13 @@ from collections import Counter
 from pathlib import Path
 
 from conftest import StartScheduler, common_pool
-from scheduler_support import TWO_STEPS, Flows, Sampler, runs, wait_until
+from scheduler_support import TWO_STEPS, Flows, Sampler, runs
 
 from sfc.engine import Engine
 from sfc.scheduler import PoolBook, ReplicaState, Scheduler
 from sfc.scheduler.pools import PoolChanges, changed
 from sfc.settings import Settings
+from tests.integration.waiting import wait_until
 
 
 def _rolled(scheduler: Scheduler, old: set[str]) -> bool:

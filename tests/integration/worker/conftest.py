@@ -10,9 +10,8 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 
 import pytest
-from worker_support import Flows, StartWorker, WorkerProcess, wait_until
+from worker_support import Flows, StartWorker, WorkerProcess
 
-from sfc.engine import Engine
 from sfc.kafka import Topics
 from sfc.settings import Settings
 from sfc.worker import Handlers, Worker
@@ -35,16 +34,6 @@ async def flows(settings: Settings, topics: Topics) -> AsyncIterator[Flows]:
     await client.start()
     yield client
     await client.stop()
-
-
-@pytest.fixture
-async def engine(settings: Settings, topics: Topics) -> AsyncIterator[Engine]:
-    """An engine in this process that owns every partition."""
-    running = Engine(settings)
-    await running.start()
-    await wait_until(lambda: len(running.partitions) == settings.kafka.partitions)
-    yield running
-    await running.stop()
 
 
 @pytest.fixture

@@ -8,12 +8,13 @@ from typing import Any
 
 import aiohttp
 import pytest
-from worker_support import Flows, StartWorker, WorkerProcess, one_task, wait_until
+from worker_support import Flows, StartWorker, WorkerProcess, one_task
 
 from sfc.engine import Engine
 from sfc.net import free_port
 from sfc.settings import KafkaSettings, Settings
 from sfc.worker import Handlers
+from tests.integration.waiting import wait_until
 
 
 @pytest.fixture

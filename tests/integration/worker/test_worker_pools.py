@@ -9,12 +9,13 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from worker_support import Flows, StartWorker, one_task, wait_until
+from worker_support import Flows, StartWorker, one_task
 
 from sfc.engine import Engine
 from sfc.errors import InputError
 from sfc.settings import Settings
 from sfc.worker import Handlers, Worker, current_job
+from tests.integration.waiting import wait_until
 
 
 def answering(name: str, runs: Counter[str] | None = None, seconds: float = 0.0) -> Handlers:

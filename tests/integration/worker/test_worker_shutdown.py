@@ -6,12 +6,13 @@ import asyncio
 import time
 from typing import Any
 
-from worker_support import Flows, StartWorker, one_task, wait_until
+from worker_support import Flows, StartWorker, one_task
 
 from sfc.core import TaskFailed, TaskSucceeded
 from sfc.engine import Engine
 from sfc.settings import Settings
 from sfc.worker import Handlers, current_job
+from tests.integration.waiting import wait_until
 
 
 def answering(name: str) -> Handlers:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 import signal
 import subprocess
@@ -162,14 +161,6 @@ class Flows:
 
 def partitions(settings: Settings, topic: str) -> list[TopicPartition]:
     return [TopicPartition(topic, p) for p in range(settings.kafka.partitions)]
-
-
-async def wait_until(condition: Callable[[], bool], within: float = 20.0) -> None:
-    """Wait until ``condition()`` is true, failing after ``within`` seconds."""
-    deadline = time.monotonic() + within
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        await asyncio.sleep(0.02)
 
 
 class WorkerProcess:
